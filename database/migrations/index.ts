@@ -1,0 +1,10 @@
+import type { Knex } from 'knex';
+import * as m001 from './001_foundation';
+
+/**
+ * Every migration, in order. Listed explicitly so that knex never has to load `.ts` files
+ * itself (it cannot inside vitest). Never edit a landed migration: add a new one.
+ */
+export const migrations: Record<string, Knex.Migration> = {
+  '001_foundation': m001,
+};

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Db } from '@maestro/database';
+import express, { type Express } from 'express';
+import session from 'express-session';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { oidcRouter } from './auth/oidc';
+import { createPassport } from './auth/passport';
+import { authHandlers } from './auth/routes';
+import type { Config } from './config';
+import { healthHandlers } from './health/routes';
+import { type RequestContext, runWithContext } from './http/context';
+import { docsRouter } from './http/docs';
+import { apiNotFound, errorHandler } from './http/errorHandler';
+import { contractRouter, type Handlers } from './http/router';
+import { originCheck, securityHeaders } from './http/security';
+import { PgSessionStore } from './http/sessionStore';
+import { frontendRouter } from './http/static';
+import { laboratoryHandlers } from './laboratories/routes';
+import { createUserRepository } from './users/repository';
+import { userHandlers } from './users/routes';
+import { createUserService } from './users/service';
+
+export const VERSION = '0.1.0';
+
+export interface AppDependencies {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  /** Folder of the built web app; defaults to frontend/dist. */
+  frontendDir?: string;
+}
+
+const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the Express application (no listen): used by main, the tests and the benches. */
+export async function createApp({
+  db,
+  config,
+  logger,
+  frontendDir,
+}: AppDependencies): Promise<Express> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'extended');
+  if (config.TRUST_PROXY) {
+    const hops = Number(config.TRUST_PROXY);
+    app.set('trust proxy', Number.isInteger(hops) ? hops : config.TRUST_PROXY);
+  }
+
+  app.use((req, res, next) => {
+    const incoming = req.headers['x-request-id'];
+    const requestId =
+      typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
+    res.setHeader('X-Request-Id', requestId);
+    const context: RequestContext = { requestId, userId: null, impersonatedBy: null };
+    (req as express.Request & { context: RequestContext }).context = context;
+    runWithContext(context, () => next());
+  });
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (_req, res) => String(res.getHeader('X-Request-Id')),
+      customProps: (req) => ({ userId: (req as express.Request).user?.id ?? null }),
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/api/health' || !req.url?.startsWith('/api') },
+    }),
+  );
+  app.use(securityHeaders(config.NODE_ENV === 'production'));
+  app.use('/api', express.json({ limit: '1mb', strict: true }));
+  app.use(
+    session({
+      name: 'maestro.sid',
+      secret: config.sessionSecret,
+      store: new PgSessionStore(db),
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      proxy: config.TRUST_PROXY !== undefined,
+      cookie: {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.NODE_ENV === 'production',
+        maxAge: config.SESSION_MAX_AGE_HOURS * 3600 * 1000,
+      },
+    }),
+  );
+  const users = createUserRepository(db);
+  const passport = createPassport(users);
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use((req, _res, next) => {
+    const context = (req as express.Request & { context: RequestContext }).context;
+    context.userId = req.user?.id ?? null;
+    next();
+  });
+  app.use('/api', originCheck(config.appUrl));
+
+  const handlers: Handlers = {
+    ...healthHandlers(db, VERSION),
+    ...authHandlers(db, config, passport, users),
+    ...userHandlers(createUserService(db)),
+    ...laboratoryHandlers(db),
+  };
+  app.use(docsRouter(VERSION));
+  app.use(await oidcRouter({ db, config, passport, users, logger }));
+  app.use(contractRouter(handlers, logger));
+  app.use('/api', apiNotFound);
+  app.use(frontendRouter(frontendDir ?? path.resolve(import.meta.dirname, '../../frontend/dist')));
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+const Bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const Env = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    /** Public URL of the application (origin check, OpenID Connect redirect). */
+    APP_URL: z.url().optional(),
+    DATABASE_URL: z.url().optional(),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
+    /** Folder of the embedded database, files and captured mail. */
+    DATA_DIR: z.string().default('.data'),
+    EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+    SESSION_SECRET: z
+      .string()
+      .min(32, { message: 'SESSION_SECRET doit comporter au moins 32 caractères.' })
+      .optional(),
+    SESSION_MAX_AGE_HOURS: z.coerce
+      .number()
+      .min(1)
+      .max(24 * 30)
+      .default(12),
+    LOGIN_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
+    LOGIN_RATE_LIMIT_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    SEED_DEMO: Bool.default(true),
+    TRUST_PROXY: z.string().optional(),
+    OIDC_ISSUER: z.url().optional(),
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    OIDC_LABEL: z.string().default('ProConnect'),
+    OIDC_SCOPES: z.string().default('openid email given_name usual_name'),
+    /** Only for tests against a local provider over http. */
+    OIDC_ALLOW_INSECURE: Bool.default(false),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SESSION_SECRET'],
+        message: 'SESSION_SECRET est obligatoire en production.',
+      });
+    }
+    if (env.NODE_ENV === 'production' && !env.APP_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['APP_URL'],
+        message: 'APP_URL est obligatoire en production.',
+      });
+    }
+    const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];
+    if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OIDC_ISSUER'],
+        message: 'OIDC_ISSUER, OIDC_CLIENT_ID et OIDC_CLIENT_SECRET vont ensemble.',
+      });
+    }
+  });
+
+export type Config = z.output<typeof Env> & {
+  sessionSecret: string;
+  appUrl: string;
+  oidc: {
+    issuer: string;
+    clientId: string;
+    clientSecret: string;
+    label: string;
+    scopes: string;
+    allowInsecure: boolean;
+  } | null;
+};
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once at start; refuses to start on a bad or missing value. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const result = Env.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `- ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Configuration invalide :\n${lines.join('\n')}`);
+  }
+  const parsed = result.data;
+  return {
+    ...parsed,
+    // Outside production a fixed development secret keeps sessions across restarts.
+    sessionSecret: parsed.SESSION_SECRET ?? 'maestro-development-secret-not-for-production-use',
+    appUrl: parsed.APP_URL ?? `http://localhost:${parsed.PORT}`,
+    oidc:
+      parsed.OIDC_ISSUER && parsed.OIDC_CLIENT_ID && parsed.OIDC_CLIENT_SECRET
+        ? {
+            issuer: parsed.OIDC_ISSUER,
+            clientId: parsed.OIDC_CLIENT_ID,
+            clientSecret: parsed.OIDC_CLIENT_SECRET,
+            label: parsed.OIDC_LABEL,
+            scopes: parsed.OIDC_SCOPES,
+            allowInsecure: parsed.OIDC_ALLOW_INSECURE,
+          }
+        : null,
+  };
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('has safe defaults for development', () => {
+    const config = loadConfig({});
+    expect(config.NODE_ENV).toBe('development');
+    expect(config.PORT).toBe(3000);
+    expect(config.appUrl).toBe('http://localhost:3000');
+    expect(config.sessionSecret.length).toBeGreaterThanOrEqual(32);
+    expect(config.oidc).toBeNull();
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it('refuses to start in production without a session secret', () => {
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', APP_URL: 'https://maestro.example.gouv.fr' }),
+    ).toThrow(/SESSION_SECRET est obligatoire en production/);
+  });
+
+  it('accepts production with its secret and URL', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      APP_URL: 'https://maestro.example.gouv.fr',
+      SESSION_SECRET: 'x'.repeat(40),
+      DATABASE_URL: 'postgres://maestro@db:5432/maestro',
+    });
+    expect(config.sessionSecret).toBe('x'.repeat(40));
+    expect(config.appUrl).toBe('https://maestro.example.gouv.fr');
+  });
+
+  it('explains every invalid value in French', () => {
+    try {
+      loadConfig({ PORT: 'abc', SESSION_SECRET: 'short', LOG_LEVEL: 'loud' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const message = (error as Error).message;
+      expect(message).toMatch(/^Configuration invalide/);
+      expect(message).toMatch(/PORT/);
+      expect(message).toMatch(/SESSION_SECRET doit comporter au moins 32 caractères/);
+      expect(message).toMatch(/LOG_LEVEL/);
+    }
+  });
+
+  it('needs the three OpenID Connect variables together', () => {
+    expect(() => loadConfig({ OIDC_ISSUER: 'https://auth.example.fr' })).toThrow(/vont ensemble/);
+    const config = loadConfig({
+      OIDC_ISSUER: 'https://auth.example.fr',
+      OIDC_CLIENT_ID: 'maestro',
+      OIDC_CLIENT_SECRET: 'secret',
+    });
+    expect(config.oidc).toMatchObject({
+      issuer: 'https://auth.example.fr',
+      clientId: 'maestro',
+      label: 'ProConnect',
+    });
+  });
+
+  it('ignores empty variables', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' }).PORT).toBe(3000);
+  });
+});

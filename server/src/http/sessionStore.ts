@@ -1,0 +1,80 @@
+import { type Db, executor } from '@maestro/database';
+import session from 'express-session';
+
+type Callback = (error?: unknown, value?: session.SessionData | null) => void;
+
+/**
+ * Sessions in PostgreSQL: any API instance serves any session, and revoking a user's
+ * sessions is one delete. Expired rows are pruned now and then.
+ */
+export class PgSessionStore extends session.Store {
+  private lastPrune = 0;
+
+  constructor(private readonly db: Db) {
+    super();
+  }
+
+  private expiry(sess: session.SessionData): Date {
+    const expires = sess.cookie?.expires;
+    return expires ? new Date(expires) : new Date(Date.now() + 24 * 3600 * 1000);
+  }
+
+  private userId(sess: session.SessionData): string | null {
+    const user = (sess as { passport?: { user?: unknown } }).passport?.user;
+    return typeof user === 'string' ? user : null;
+  }
+
+  override get(sid: string, callback: Callback): void {
+    this.db('sessions')
+      .where({ sid })
+      .andWhere('expire', '>', new Date())
+      .first('sess')
+      .then((row: { sess: session.SessionData } | undefined) => callback(null, row?.sess ?? null))
+      .catch((error: unknown) => callback(error));
+  }
+
+  override set(sid: string, sess: session.SessionData, callback?: (error?: unknown) => void): void {
+    this.pruneSometimes();
+    this.db('sessions')
+      .insert({
+        sid,
+        sess: JSON.stringify(sess),
+        expire: this.expiry(sess),
+        userId: this.userId(sess),
+      })
+      .onConflict('sid')
+      .merge()
+      .then(() => callback?.())
+      .catch((error: unknown) => callback?.(error));
+  }
+
+  override touch(sid: string, sess: session.SessionData, callback?: () => void): void {
+    this.db('sessions')
+      .where({ sid })
+      .update({ expire: this.expiry(sess) })
+      .then(() => callback?.())
+      .catch(() => callback?.());
+  }
+
+  override destroy(sid: string, callback?: (error?: unknown) => void): void {
+    this.db('sessions')
+      .where({ sid })
+      .delete()
+      .then(() => callback?.())
+      .catch((error: unknown) => callback?.(error));
+  }
+
+  private pruneSometimes(): void {
+    if (Date.now() - this.lastPrune < 10 * 60 * 1000) return;
+    this.lastPrune = Date.now();
+    this.db('sessions')
+      .where('expire', '<', new Date())
+      .delete()
+      .catch(() => {});
+  }
+}
+
+/** Ends every session of a user (joins the ambient transaction). */
+export async function revokeUserSessions(db: Db, userId: string): Promise<number> {
+  return executor(db)('sessions').where({ userId }).delete();
+}

@@ -1,0 +1,9 @@
+import { type Db, executor } from '@maestro/database';
+import type { Laboratory } from '@maestro/shared/schema';
+
+export function createLaboratoryRepository(db: Db) {
+  return {
+    findAll: (): Promise<Laboratory[]> =>
+      executor(db)('laboratories').select('*').orderBy('shortName'),
+  };
+}

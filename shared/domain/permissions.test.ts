@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { RoleList } from '../schema/user/role';
+import {
+  hasPermission,
+  isInScope,
+  navigationFor,
+  PermissionList,
+  roleHasPermission,
+} from './permissions';
+
+describe('permissions', () => {
+  it('matches the reviewed role × permission matrix', () => {
+    const matrix = Object.fromEntries(
+      RoleList.map((role) => [
+        role,
+        Object.fromEntries(PermissionList.map((p) => [p, roleHasPermission(role, p) ? 'x' : '.'])),
+      ]),
+    );
+    expect(matrix).toMatchSnapshot();
+  });
+
+  it('only the administrator manages users', () => {
+    expect(RoleList.filter((role) => roleHasPermission(role, 'user.manage'))).toEqual([
+      'Administrator',
+    ]);
+  });
+
+  it('refuses everything to nobody', () => {
+    expect(hasPermission(null, 'sample.read')).toBe(false);
+    expect(hasPermission(undefined, 'referential.read')).toBe(false);
+  });
+
+  it('checks the scope of a record for each scope kind', () => {
+    const base = { regionCode: null, departmentCode: null, laboratoryId: null };
+    const national = { ...base, role: 'NationalObserver' as const };
+    const regional = { ...base, role: 'RegionalCoordinator' as const, regionCode: '84' };
+    const departmental = {
+      ...base,
+      role: 'Sampler' as const,
+      regionCode: '84',
+      departmentCode: '69',
+    };
+    const lab = { ...base, role: 'LaboratoryUser' as const, laboratoryId: 'lab-1' };
+    const record = { regionCode: '84', departmentCode: '69', laboratoryId: 'lab-1' };
+    const elsewhere = { regionCode: '11', departmentCode: '75', laboratoryId: 'lab-2' };
+
+    expect(isInScope(national, elsewhere)).toBe(true);
+    expect(isInScope(regional, record)).toBe(true);
+    expect(isInScope(regional, elsewhere)).toBe(false);
+    expect(isInScope(departmental, record)).toBe(true);
+    expect(isInScope(departmental, { ...record, departmentCode: '01' })).toBe(false);
+    expect(isInScope(lab, record)).toBe(true);
+    expect(isInScope(lab, elsewhere)).toBe(false);
+    expect(isInScope(regional, {})).toBe(false);
+  });
+
+  it('builds the navigation from the permissions', () => {
+    expect(navigationFor('Administrator')).toContain('users');
+    expect(navigationFor('Sampler')).not.toContain('users');
+    expect(navigationFor('LaboratoryUser')).not.toContain('programming');
+    for (const role of RoleList) expect(navigationFor(role)[0]).toBe('home');
+  });
+});

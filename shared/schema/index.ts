@@ -1,0 +1,9 @@
+import { z } from 'zod';
+
+// Every validation message of zod in French, on the server and in the browser.
+z.config(z.locales.fr());
+
+export * from './common/common';
+export * from './laboratory/laboratory';
+export * from './user/role';
+export * from './user/user';
