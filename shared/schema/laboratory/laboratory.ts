@@ -1,7 +1,6 @@
 import { z } from 'zod';
+import { AnalysisMethod } from '../../referential/substances';
 import { Id } from '../common/common';
-
-export const AnalysisMethodField = z.enum(['Mono', 'Multi']);
 
 export const Laboratory = z.object({
   id: Id,
@@ -12,6 +11,6 @@ export const Laboratory = z.object({
   city: z.string(),
   emails: z.array(z.string()),
   regionCode: z.string(),
-  methods: z.array(AnalysisMethodField),
+  methods: z.array(AnalysisMethod),
 });
 export type Laboratory = z.infer<typeof Laboratory>;
