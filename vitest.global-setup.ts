@@ -1,11 +1,9 @@
-import {
-  dropDatabase,
-  prepareTemplate,
-  startTestServer,
-  TEMPLATE_DATABASE,
-} from '@maestro/database/testing';
+import { dropDatabase, prepareTemplate, startTestServer } from '@maestro/database/testing';
 
-type Shared = { ready: Promise<{ adminUrl: string; stop: () => Promise<void> }>; users: number };
+type Shared = {
+  ready: Promise<{ adminUrl: string; template: string; stop: () => Promise<void> }>;
+  users: number;
+};
 const registry = globalThis as typeof globalThis & { __maestroTestServer?: Shared };
 
 /**
@@ -18,19 +16,20 @@ export default async function setup() {
     users: 0,
     ready: (async () => {
       const server = await startTestServer(import.meta.dirname);
-      await prepareTemplate(server.adminUrl);
-      return server;
+      const template = await prepareTemplate(server.adminUrl);
+      return { ...server, template };
     })(),
   };
   const shared = registry.__maestroTestServer;
   shared.users += 1;
   const server = await shared.ready;
   process.env.MAESTRO_TEST_ADMIN_URL = server.adminUrl;
+  process.env.MAESTRO_TEST_TEMPLATE = server.template;
   return async () => {
     shared.users -= 1;
     if (shared.users > 0) return;
     registry.__maestroTestServer = undefined;
-    await dropDatabase(server.adminUrl, TEMPLATE_DATABASE);
+    await dropDatabase(server.adminUrl, server.template);
     await server.stop();
   };
 }

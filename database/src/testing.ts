@@ -5,7 +5,9 @@ import { startEmbeddedPostgres } from './embedded';
 import { migrateLatest } from './migrate';
 import { seedReferentials } from './seed';
 
-export const TEMPLATE_DATABASE = 'maestro_test_template';
+/** One template per test run, so that two runs on the same server never collide. */
+export const templateDatabaseName = (): string =>
+  (process.env.MAESTRO_TEST_TEMPLATE ??= `maestro_template_${process.pid}_${Date.now().toString(36)}`);
 const ADMIN_URL_VARIABLE = 'MAESTRO_TEST_ADMIN_URL';
 
 export interface TestServer {
@@ -49,9 +51,11 @@ export async function createMigratedDatabase(adminUrl: string, name: string): Pr
 }
 
 /** Builds the migrated template every test file clones; run once per test run. */
-export async function prepareTemplate(adminUrl: string): Promise<void> {
-  await createMigratedDatabase(adminUrl, TEMPLATE_DATABASE);
+export async function prepareTemplate(adminUrl: string): Promise<string> {
+  const template = templateDatabaseName();
+  await createMigratedDatabase(adminUrl, template);
   process.env[ADMIN_URL_VARIABLE] = adminUrl;
+  return template;
 }
 
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
@@ -81,7 +85,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const admin = createDb(adminUrl, { poolMax: 1 });
   try {
     await admin.raw(
-      `create database ${quoteIdent(name)} template ${quoteIdent(TEMPLATE_DATABASE)}`,
+      `create database ${quoteIdent(name)} template ${quoteIdent(templateDatabaseName())}`,
     );
   } finally {
     await admin.destroy();
