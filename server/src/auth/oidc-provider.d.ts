@@ -71,6 +71,7 @@ declare module 'oidc-provider' {
     };
     findAccount?(ctx: KoaContextWithOIDC, sub: string): Promise<Account | undefined>;
     loadExistingGrant?(ctx: KoaContextWithOIDC): Promise<Grant | undefined>;
+    ttl?: Record<string, number>;
     pkce?: { required?(ctx: KoaContextWithOIDC, client: unknown): boolean };
     renderError?(
       ctx: KoaContextWithOIDC,

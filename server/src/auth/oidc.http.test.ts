@@ -210,18 +210,38 @@ describe('OpenID Connect login', () => {
   });
 
   it('logs the refusals without personal data', async () => {
-    const { callback } = await oidcLogin({ login: 'pc-inconnu' });
-    const text = logLines.join('\n');
-    const entries = logLines.map((line) => JSON.parse(line) as { level: number; msg: string });
-    expect(entries.some((e) => e.msg.includes('no active account for this e-mail'))).toBe(true);
-    expect(entries.some((e) => e.level >= 40 && e.msg === 'OpenID Connect callback refused')).toBe(
-      true,
+    logLines.length = 0;
+    const unknown = await oidcLogin({ login: 'pc-inconnu' });
+    const forged = await oidcLogin({ login: 'pc-marie' }, (callback) =>
+      callback.searchParams.set('state', 'forged-state-value-forged-state-value-00'),
     );
-    for (const secret of ['marie.durand', 'jeanne.inconnue', 'paul.martin', 'pc-inconnu']) {
-      expect(text.toLowerCase()).not.toContain(secret);
+    const known = await oidcLogin({ login: 'pc-marie' });
+    expect(known.end.headers.location).toBe('/');
+
+    const entries = logLines.map(
+      (line) => JSON.parse(line) as { level: number; msg: string; reason?: { detail?: string } },
+    );
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        msg: 'OpenID Connect login refused: no active account for this e-mail',
+      }),
+    );
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        msg: 'OpenID Connect callback refused',
+        reason: expect.objectContaining({ detail: expect.stringContaining('"state"') }),
+      }),
+    );
+    const text = logLines.join('\n');
+    for (const personal of ['marie', 'durand', 'jeanne', 'inconnue', 'pc-inconnu', 'pc-marie']) {
+      expect(text.toLowerCase()).not.toContain(personal);
     }
-    expect(text).not.toContain(callback.searchParams.get('code'));
-    expect(text).not.toContain(callback.searchParams.get('state'));
+    for (const { callback, genuine } of [unknown, forged, known]) {
+      expect(text).not.toContain(callback.searchParams.get('code'));
+      expect(text).not.toContain(genuine.searchParams.get('state'));
+    }
   });
 });
 

@@ -54,12 +54,21 @@ class OidcStrategy extends Strategy {
 
 /**
  * What a log line may say about a failure: the error class, its code and the OAuth error
- * code. Never its message or cause, which may carry claims (e-mail), tokens or SQL values.
+ * code, plus the message of openid-client's own checks (fixed texts such as `unexpected
+ * "state" response parameter value`). Never another message nor a cause, which may carry
+ * claims (e-mail), tokens or SQL values.
  */
 function describe(error: unknown): Record<string, string> {
   if (!(error instanceof Error)) return { name: typeof error };
   const { code, error: oauthError } = error as Error & { code?: unknown; error?: unknown };
-  return pickSafe({ name: error.name, code, oauthError });
+  const safe = pickSafe({ name: error.name, code, oauthError });
+  if (error instanceof client.ClientError) {
+    // openid-client's generic text wraps oauth4webapi's precise (and as fixed) one.
+    const { cause } = error;
+    const precise = cause instanceof Error && cause.name === 'OperationProcessingError';
+    safe.detail = (precise ? cause.message : error.message).slice(0, 200);
+  }
+  return safe;
 }
 
 /** Keeps the values that look like identifiers (no free text that could carry personal data). */
@@ -173,6 +182,7 @@ export async function oidcRouter({
   };
 
   router.get(OIDC_LOGIN_PATH, async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
     try {
       await ensureStrategy();
     } catch (error) {
