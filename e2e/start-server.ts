@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { createDb, seedDemo, withDatabase } from '@maestro/database';
+import { createDb, withDatabase } from '@maestro/database';
+import { seedDemo } from '@maestro/database/demo';
 import { createMigratedDatabase, startTestServer } from '@maestro/database/testing';
 import { createApp } from '@maestro/server';
-import { hashPassword } from '@maestro/server/password';
 import { loadConfig } from '@maestro/server/config';
 import { createLogger } from '@maestro/server/logger';
+import { hashPassword } from '@maestro/server/password';
 
 /**
  * The server of the browser journeys: a fresh database (migrated, referentials, demo
@@ -13,7 +14,10 @@ import { createLogger } from '@maestro/server/logger';
  */
 const rootDir = path.resolve(import.meta.dirname, '..');
 const port = Number(process.env.E2E_PORT ?? 3100);
-const server = await startTestServer(rootDir, Number(process.env.E2E_EMBEDDED_POSTGRES_PORT ?? 54331));
+const server = await startTestServer(
+  rootDir,
+  Number(process.env.E2E_EMBEDDED_POSTGRES_PORT ?? 54331),
+);
 const name = 'maestro_e2e';
 await createMigratedDatabase(server.adminUrl, name);
 const db = createDb(withDatabase(server.adminUrl, name), { poolMax: 10 });
@@ -27,7 +31,9 @@ const config = loadConfig({
   LOGIN_RATE_LIMIT_MAX: '1000',
 });
 const app = await createApp({ db, config, logger: createLogger(config.LOG_LEVEL) });
-const http = app.listen(port, '127.0.0.1', () => console.log(`e2e server on http://localhost:${port}`));
+const http = app.listen(port, '127.0.0.1', () =>
+  console.log(`e2e server on http://localhost:${port}`),
+);
 const stop = async () => {
   http.close();
   await db.destroy();

@@ -62,8 +62,14 @@ export async function createApp({
     pinoHttp({
       logger,
       genReqId: (_req, res) => String(res.getHeader('X-Request-Id')),
-      customSuccessObject: (req, _res, value) => ({ ...value, userId: (req as express.Request).user?.id ?? null }),
-      customErrorObject: (req, _res, _error, value) => ({ ...value, userId: (req as express.Request).user?.id ?? null }),
+      customSuccessObject: (req, _res, value) => ({
+        ...value,
+        userId: (req as express.Request).user?.id ?? null,
+      }),
+      customErrorObject: (req, _res, _error, value) => ({
+        ...value,
+        userId: (req as express.Request).user?.id ?? null,
+      }),
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,

@@ -1,10 +1,8 @@
 import path from 'node:path';
 import {
   createDb,
-  DEMO_PASSWORD,
   type EmbeddedDatabase,
   migrateLatest,
-  seedDemo,
   seedReferentials,
   startEmbeddedPostgres,
   withDatabase,
@@ -51,27 +49,31 @@ async function main() {
   const applied = await migrateLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
   await seedReferentials(db);
-  const demo =
-    config.SEED_DEMO && config.NODE_ENV !== 'production' ? await seedDemo(db, hashPassword) : null;
+  // The demo module (and its fixture generators) is loaded only when a demo is wanted.
+  const demoModule =
+    config.SEED_DEMO && config.NODE_ENV !== 'production'
+      ? await import('@maestro/database/demo')
+      : null;
+  const demo = demoModule ? await demoModule.seedDemo(db, hashPassword) : null;
 
   const app = await createApp({ db, config, logger });
   const server = app.listen(config.PORT, config.HOST, () => {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     logger.info({ port: config.PORT, seconds }, 'Maestro is listening');
     console.log(`\n  Maestro est prêt : ${config.appUrl}  (démarré en ${seconds} s)`);
-    if (demo) {
+    if (demo && demoModule) {
       console.log(
         '\n  Jeu de démonstration chargé. Comptes (mot de passe commun : %s) :',
-        DEMO_PASSWORD,
+        demoModule.DEMO_PASSWORD,
       );
       for (const account of demo) {
         console.log(
           `    - ${RoleLabels[account.role].padEnd(28)} ${account.email.padEnd(38)} ${account.scope}`,
         );
       }
-    } else if (config.SEED_DEMO && config.NODE_ENV !== 'production') {
+    } else if (demoModule) {
       console.log(
-        `\n  Comptes de démonstration : mot de passe ${DEMO_PASSWORD} (administrateur@maestro.test, …)`,
+        `\n  Comptes de démonstration : mot de passe ${demoModule.DEMO_PASSWORD} (administrateur@maestro.test, …)`,
       );
     }
     console.log('  Ctrl-C pour arrêter.\n');

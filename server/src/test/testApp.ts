@@ -1,4 +1,5 @@
-import { type Db, demoEmail } from '@maestro/database';
+import type { Db } from '@maestro/database';
+import { demoEmail } from '@maestro/database/demo';
 import { createTestDatabase } from '@maestro/database/testing';
 import { LaboratorySeedList } from '@maestro/shared/referential';
 import type { Role, User } from '@maestro/shared/schema';
