@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as m001 from './001_foundation';
+import * as m002 from './002_referential_state';
 
 /**
  * Every migration, in order. Listed explicitly so that knex never has to load `.ts` files
@@ -7,4 +8,5 @@ import * as m001 from './001_foundation';
  */
 export const migrations: Record<string, Knex.Migration> = {
   '001_foundation': m001,
+  '002_referential_state': m002,
 };

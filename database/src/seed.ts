@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   DepartmentList,
   LaboratorySeedList,
@@ -26,9 +27,25 @@ async function upsert(
 /**
  * Loads every referential. Idempotent: run at each start, it inserts what is missing and
  * refreshes labels, never deleting what users may reference. MRLs already corrected by an
- * administrator (version > 1) are kept as they are.
+ * administrator (version > 1) are kept as they are. Skipped when the shipped lists did not change
+ * since the last load (checksum).
  */
-export async function seedReferentials(db: Db): Promise<void> {
+export async function seedReferentials(db: Db): Promise<boolean> {
+  const checksum = createHash('sha256')
+    .update(
+      JSON.stringify([
+        RegionList,
+        DepartmentList,
+        MatrixKindList,
+        MatrixList,
+        SubstanceList,
+        MrlList,
+        LaboratorySeedList,
+      ]),
+    )
+    .digest('hex');
+  const loaded = await db('referentialState').where({ name: 'referentials' }).first('checksum');
+  if (loaded?.checksum === checksum) return false;
   await db.transaction(async (trx) => {
     const t = trx as unknown as Db;
     await upsert(
@@ -75,5 +92,10 @@ export async function seedReferentials(db: Db): Promise<void> {
       LaboratorySeedList.map((l) => ({ ...l })),
       'id',
     );
+    await trx('referentialState')
+      .insert({ name: 'referentials', checksum, loadedAt: trx.fn.now() })
+      .onConflict('name')
+      .merge();
   });
+  return true;
 }
