@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -35,12 +35,24 @@ const rssMb = (pid: number) => {
   return kb / 1024;
 };
 
-async function once() {
+type Mode = 'compiled' | 'tsx';
+const commands: Record<Mode, string[]> = {
+  compiled: ['dist/main.js'],
+  tsx: ['--import', 'tsx', 'src/main.ts'],
+};
+
+async function once(mode: Mode) {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, commands[mode], {
     cwd: path.join(rootDir, 'server'),
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn', SEED_DEMO: 'false' },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'false',
+    },
     stdio: 'ignore',
   });
   for (;;) {
@@ -67,22 +79,38 @@ const quantile = (values: number[], q: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 };
 
-await once(); // migrates the database and warms the file cache
-const results = [];
-for (let i = 0; i < runs; i++) results.push(await once());
-const ready = results.map((r) => r.readyMs);
-const figures = {
-  'startup.ready_ms.median': quantile(ready, 0.5),
-  'startup.ready_ms.max': Math.max(...ready),
-  'startup.rss_mb.ready.median': quantile(results.map((r) => r.readyRss), 0.5),
-  'startup.rss_mb.after_200_requests.median': quantile(results.map((r) => r.loadedRss), 0.5),
-};
-console.log(`startup: ${runs} runs (after one warm-up run), server run with node --import tsx`);
+execFileSync(process.execPath, ['build.mjs'], {
+  cwd: path.join(rootDir, 'server'),
+  stdio: 'inherit',
+});
+const figures: Record<string, number> = {};
+for (const mode of ['compiled', 'tsx'] as const) {
+  await once(mode); // migrates the database (first time) and warms the file cache
+  const results = [];
+  for (let i = 0; i < runs; i++) results.push(await once(mode));
+  const ready = results.map((r) => r.readyMs);
+  figures[`startup.${mode}.ready_ms.median`] = quantile(ready, 0.5);
+  figures[`startup.${mode}.ready_ms.max`] = Math.max(...ready);
+  figures[`startup.${mode}.rss_mb.ready.median`] = quantile(
+    results.map((r) => r.readyRss),
+    0.5,
+  );
+  figures[`startup.${mode}.rss_mb.after_200_requests.median`] = quantile(
+    results.map((r) => r.loadedRss),
+    0.5,
+  );
+}
+console.log(
+  `startup: ${runs} runs per mode after one warm-up run; compiled = server/dist (production), tsx = development`,
+);
 for (const [name, value] of Object.entries(figures)) {
   console.log(`${name}: ${value.toFixed(1)} ${name.includes('_ms') ? 'ms' : 'MB'}`);
 }
 mkdirSync(path.join(import.meta.dirname, 'results'), { recursive: true });
-writeFileSync(path.join(import.meta.dirname, 'results', 'startup.json'), JSON.stringify({ runs, ...figures }, null, 2));
+writeFileSync(
+  path.join(import.meta.dirname, 'results', 'startup.json'),
+  JSON.stringify({ runs, ...figures }, null, 2),
+);
 
 const cleanup = createDb(server.adminUrl, { poolMax: 1 });
 await cleanup.raw(`drop database if exists ${database} with (force)`);
