@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RoleList } from '../schema/user/role';
+import { type Role, RoleList } from '../schema/user/role';
 import {
   hasPermission,
   isInScope,
@@ -10,13 +10,30 @@ import {
 
 describe('permissions', () => {
   it('matches the reviewed role × permission matrix', () => {
-    const matrix = Object.fromEntries(
-      RoleList.map((role) => [
-        role,
-        Object.fromEntries(PermissionList.map((p) => [p, roleHasPermission(role, p) ? 'x' : '.'])),
-      ]),
+    // One line per permission, one column per role: a change of rights shows in review.
+    const short: Record<Role, string> = {
+      Administrator: 'Admin',
+      NationalCoordinator: 'NatCoord',
+      NationalObserver: 'NatObs',
+      RegionalCoordinator: 'RegCoord',
+      RegionalObserver: 'RegObs',
+      DepartmentalCoordinator: 'DepCoord',
+      DepartmentalObserver: 'DepObs',
+      Sampler: 'Sampler',
+      LaboratoryUser: 'Lab',
+    };
+    const header = ['permission'.padEnd(40), ...RoleList.map((role) => short[role].padEnd(9))].join(
+      '',
     );
-    expect(matrix).toMatchSnapshot();
+    const rows = PermissionList.map((permission) =>
+      [
+        permission.padEnd(40),
+        ...RoleList.map((role) => (roleHasPermission(role, permission) ? 'x' : '.').padEnd(9)),
+      ]
+        .join('')
+        .trimEnd(),
+    );
+    expect(`\n${[header.trimEnd(), ...rows].join('\n')}\n`).toMatchSnapshot();
   });
 
   it('only the administrator manages users', () => {
