@@ -20,3 +20,23 @@ export async function migrateLatest(db: Db): Promise<string[]> {
 export async function migrateRollbackAll(db: Db): Promise<void> {
   await db.migrate.rollback({ migrationSource }, true);
 }
+
+const STARTUP_LOCK = 727_001;
+
+/**
+ * Runs `work` (migrations, seeds) while holding a PostgreSQL advisory lock, so that several
+ * instances starting together wait for each other instead of racing on knex's migration lock.
+ */
+export async function withStartupLock<T>(db: Db, work: () => Promise<T>): Promise<T> {
+  const connection = await db.client.acquireConnection();
+  try {
+    await connection.query('select pg_advisory_lock($1)', [STARTUP_LOCK]);
+    try {
+      return await work();
+    } finally {
+      await connection.query('select pg_advisory_unlock($1)', [STARTUP_LOCK]);
+    }
+  } finally {
+    await db.client.releaseConnection(connection);
+  }
+}

@@ -44,10 +44,7 @@ export async function createApp({
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'extended');
-  if (config.TRUST_PROXY) {
-    const hops = Number(config.TRUST_PROXY);
-    app.set('trust proxy', Number.isInteger(hops) ? hops : config.TRUST_PROXY);
-  }
+  if (config.TRUST_PROXY !== undefined) app.set('trust proxy', config.TRUST_PROXY);
 
   app.use((req, res, next) => {
     const incoming = req.headers['x-request-id'];
@@ -81,9 +78,10 @@ export async function createApp({
       autoLogging: { ignore: (req) => req.url === '/api/health' || !req.url?.startsWith('/api') },
     }),
   );
-  app.use(securityHeaders(config.NODE_ENV === 'production'));
+  app.use(securityHeaders(config.secureCookies));
   app.use('/api', express.json({ limit: '1mb', strict: true }));
   app.use(
+    '/api',
     session({
       name: 'maestro.sid',
       secret: config.sessionSecret,
@@ -91,20 +89,23 @@ export async function createApp({
       resave: false,
       saveUninitialized: false,
       rolling: true,
-      proxy: config.TRUST_PROXY !== undefined,
+      proxy:
+        config.TRUST_PROXY !== undefined &&
+        config.TRUST_PROXY !== false &&
+        config.TRUST_PROXY !== 0,
       cookie: {
         httpOnly: true,
         sameSite: 'lax',
-        secure: config.NODE_ENV === 'production',
+        secure: config.secureCookies,
         maxAge: config.SESSION_MAX_AGE_HOURS * 3600 * 1000,
       },
     }),
   );
   const users = createUserRepository(db);
   const passport = createPassport(users);
-  app.use(passport.initialize());
-  app.use(passport.session());
-  app.use((req, _res, next) => {
+  app.use('/api', passport.initialize());
+  app.use('/api', passport.session());
+  app.use('/api', (req, _res, next) => {
     const context = (req as express.Request & { context: RequestContext }).context;
     context.userId = req.user?.id ?? null;
     next();

@@ -29,7 +29,15 @@ const Env = z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
     SEED_DEMO: Bool.default(true),
-    TRUST_PROXY: z.string().optional(),
+    /** Express's "trust proxy": a hop count (1 behind one proxy), `true`/`false`, or addresses. */
+    TRUST_PROXY: z
+      .string()
+      .transform((value): boolean | number | string => {
+        if (value === 'true') return true;
+        if (value === 'false') return false;
+        return /^\d+$/.test(value) ? Number(value) : value;
+      })
+      .optional(),
     OIDC_ISSUER: z.url().optional(),
     OIDC_CLIENT_ID: z.string().min(1).optional(),
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),
@@ -44,6 +52,14 @@ const Env = z
         code: 'custom',
         path: ['SESSION_SECRET'],
         message: 'SESSION_SECRET est obligatoire en production.',
+      });
+    }
+    if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message:
+          'DATABASE_URL est obligatoire en production (la base embarquée sert au développement).',
       });
     }
     if (env.NODE_ENV === 'production' && !env.APP_URL) {
@@ -66,6 +82,8 @@ const Env = z
 export type Config = z.output<typeof Env> & {
   sessionSecret: string;
   appUrl: string;
+  /** Cookies marked Secure and HTTPS-only policies: production served over https. */
+  secureCookies: boolean;
   oidc: {
     issuer: string;
     clientId: string;
@@ -94,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Outside production a fixed development secret keeps sessions across restarts.
     sessionSecret: parsed.SESSION_SECRET ?? 'maestro-development-secret-not-for-production-use',
     appUrl: parsed.APP_URL ?? `http://localhost:${parsed.PORT}`,
+    secureCookies: parsed.NODE_ENV === 'production' && (parsed.APP_URL ?? '').startsWith('https:'),
     oidc:
       parsed.OIDC_ISSUER && parsed.OIDC_CLIENT_ID && parsed.OIDC_CLIENT_SECRET
         ? {

@@ -29,6 +29,37 @@ describe('loadConfig', () => {
     expect(config.appUrl).toBe('https://maestro.example.gouv.fr');
   });
 
+  it('refuses production without an external database', () => {
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        APP_URL: 'https://m.example.fr',
+        SESSION_SECRET: 'x'.repeat(40),
+      }),
+    ).toThrow(/DATABASE_URL est obligatoire en production/);
+  });
+
+  it('marks cookies Secure in production over https only', () => {
+    const base = {
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'x'.repeat(40),
+      DATABASE_URL: 'postgres://db/m',
+    };
+    expect(loadConfig({ ...base, APP_URL: 'https://m.example.fr' }).secureCookies).toBe(true);
+    expect(loadConfig({ ...base, APP_URL: 'http://localhost:8080' }).secureCookies).toBe(false);
+    expect(loadConfig({ APP_URL: 'https://m.example.fr' }).secureCookies).toBe(false);
+  });
+
+  it('reads TRUST_PROXY as a hop count, a boolean or addresses', () => {
+    expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).TRUST_PROXY).toBe(
+      'loopback, 10.0.0.0/8',
+    );
+    expect(loadConfig({}).TRUST_PROXY).toBeUndefined();
+  });
+
   it('explains every invalid value in French', () => {
     try {
       loadConfig({ PORT: 'abc', SESSION_SECRET: 'short', LOG_LEVEL: 'loud' });

@@ -6,6 +6,7 @@ import {
   seedReferentials,
   startEmbeddedPostgres,
   withDatabase,
+  withStartupLock,
 } from '@maestro/database';
 import { RoleLabels } from '@maestro/shared/schema';
 import { createApp } from './app';
@@ -46,9 +47,11 @@ async function main() {
   }
 
   const db = createDb(databaseUrl, { poolMax: config.DATABASE_POOL_MAX });
-  const applied = await migrateLatest(db);
-  if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
-  await seedReferentials(db);
+  await withStartupLock(db, async () => {
+    const applied = await migrateLatest(db);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+    if (await seedReferentials(db)) logger.info('referentials loaded');
+  });
   // The demo module (and its fixture generators) is loaded only when a demo is wanted.
   const demoModule =
     config.SEED_DEMO && config.NODE_ENV !== 'production'

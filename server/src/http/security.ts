@@ -3,7 +3,7 @@ import helmet from 'helmet';
 import { HttpError } from './errors';
 
 /** Security headers with a strict CSP: no inline script, nothing from another origin. */
-export function securityHeaders(production: boolean): RequestHandler {
+export function securityHeaders(https: boolean): RequestHandler {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -20,10 +20,10 @@ export function securityHeaders(production: boolean): RequestHandler {
         baseUri: ["'self'"],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
-        ...(production ? { upgradeInsecureRequests: [] } : {}),
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
       },
     },
-    strictTransportSecurity: production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
   });
 }
