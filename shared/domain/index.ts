@@ -1,1 +1,3 @@
+export * from './distribution';
 export * from './permissions';
+export * from './programmingPlan';

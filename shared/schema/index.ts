@@ -5,5 +5,6 @@ z.config(z.locales.fr());
 
 export * from './common/common';
 export * from './laboratory/laboratory';
+export * from './programming/plan';
 export * from './user/role';
 export * from './user/user';
