@@ -20,7 +20,8 @@ export class ApiClientError extends Error {
 
   /** The message of one field (`body.email` → "Adresse déjà utilisée."), if any. */
   issueFor(path: string): string | undefined {
-    return this.body.issues.find((issue) => issue.path === path || issue.path.endsWith(`.${path}`))?.message;
+    return this.body.issues.find((issue) => issue.path === path || issue.path.endsWith(`.${path}`))
+      ?.message;
   }
 }
 
@@ -61,7 +62,11 @@ async function errorOf(response: Response): Promise<ApiClientError> {
   }
 }
 
-type Input = { params?: Record<string, string | number>; query?: Record<string, unknown>; body?: unknown };
+type Input = {
+  params?: Record<string, string | number>;
+  query?: Record<string, unknown>;
+  body?: unknown;
+};
 
 async function call(operationId: OperationId, input: Input = {}): Promise<unknown> {
   const spec: RouteSpec = contract[operationId];
@@ -86,14 +91,16 @@ async function call(operationId: OperationId, input: Input = {}): Promise<unknow
   }
   if (!response.ok) {
     const error = await errorOf(response);
-    if (response.status === 401 && operationId !== 'login') for (const listener of listeners) listener();
+    if (response.status === 401 && operationId !== 'login')
+      for (const listener of listeners) listener();
     throw error;
   }
   if (response.status === 204) return null;
   // Parse every answer: dates become Dates, and a drift from the contract is noticed.
   const parsed = spec.response.safeParse(await response.json());
   if (!parsed.success) {
-    if (import.meta.env.DEV) console.error(`Réponse non conforme au contrat (${operationId})`, parsed.error);
+    if (import.meta.env.DEV)
+      console.error(`Réponse non conforme au contrat (${operationId})`, parsed.error);
     throw new ApiClientError(response.status, {
       error: 'ContractMismatch',
       message: 'La réponse du serveur est inattendue. Rechargez la page.',
@@ -103,12 +110,12 @@ async function call(operationId: OperationId, input: Input = {}): Promise<unknow
   return parsed.data;
 }
 
-type Caller<R extends RouteSpec> = Record<string, never> extends ClientInput<R>
-  ? (input?: ClientInput<R>) => Promise<RouteResponse<R>>
-  : (input: ClientInput<R>) => Promise<RouteResponse<R>>;
+type Caller<R extends RouteSpec> =
+  Record<string, never> extends ClientInput<R>
+    ? (input?: ClientInput<R>) => Promise<RouteResponse<R>>
+    : (input: ClientInput<R>) => Promise<RouteResponse<R>>;
 
 /** The typed API client: one function per operation of the contract. */
 export const api = Object.fromEntries(
   (Object.keys(contract) as OperationId[]).map((id) => [id, (input?: Input) => call(id, input)]),
 ) as unknown as { [K in OperationId]: Caller<Contract[K]> };
-

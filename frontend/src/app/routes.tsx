@@ -1,0 +1,37 @@
+import { lazy } from 'react';
+import { Route, Routes } from 'react-router';
+import { RootErrorPage } from '../pages/errors/ErrorPage';
+import { AppLayout } from './AppLayout';
+import { ErrorBoundary } from './ErrorBoundary';
+import { RequireAuth, RequirePermission } from './guards';
+
+const LoginPage = lazy(() => import('../pages/login/LoginPage'));
+const HomePage = lazy(() => import('../pages/home/HomePage'));
+const UsersPage = lazy(() => import('../pages/users/UsersPage'));
+const UserCreatePage = lazy(() => import('../pages/users/UserCreatePage'));
+const UserEditPage = lazy(() => import('../pages/users/UserEditPage'));
+const AccessibilityPage = lazy(() => import('../pages/accessibility/AccessibilityPage'));
+const NotFoundPage = lazy(() => import('../pages/not-found/NotFoundPage'));
+
+/** The pages of the web app, each lazy-loaded. */
+export function AppRoutes() {
+  return (
+    <ErrorBoundary fallback={(error) => <RootErrorPage error={error} />}>
+      <Routes>
+        <Route element={<AppLayout />}>
+          <Route path="/connexion" element={<LoginPage />} />
+          <Route path="/accessibilite" element={<AccessibilityPage />} />
+          <Route element={<RequireAuth />}>
+            <Route path="/" element={<HomePage />} />
+            <Route path="/utilisateurs" element={<RequirePermission permission="user.manage" />}>
+              <Route index element={<UsersPage />} />
+              <Route path="nouveau" element={<UserCreatePage />} />
+              <Route path=":userId" element={<UserEditPage />} />
+            </Route>
+          </Route>
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Routes>
+    </ErrorBoundary>
+  );
+}
