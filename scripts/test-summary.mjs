@@ -15,14 +15,21 @@ if (vitest) {
   skipped += vitest.numPendingTests + (vitest.numTodoTests ?? 0);
   const perProject = {};
   for (const file of vitest.testResults) {
-    const kind = file.name.includes('.http.test.') || file.name.includes('/database/')
-      ? 'http'
-      : file.name.includes('/frontend/')
-        ? 'frontend'
-        : 'unit';
+    const kind =
+      file.name.includes('.http.test.') || file.name.includes('/database/')
+        ? 'http'
+        : file.name.includes('/frontend/')
+          ? 'frontend'
+          : 'unit';
     perProject[kind] = (perProject[kind] ?? 0) + file.assertionResults.length;
   }
-  lines.push(`vitest: ${vitest.numPassedTests} passed, ${vitest.numFailedTests} failed (${Object.entries(perProject).map(([k, n]) => `${k} ${n}`).join(', ')})`);
+  lines.push(
+    `vitest: ${vitest.numPassedTests} passed, ${vitest.numFailedTests} failed (${Object.entries(
+      perProject,
+    )
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')})`,
+  );
 }
 const e2e = read('test-results/e2e.json');
 if (e2e) {
@@ -30,7 +37,9 @@ if (e2e) {
   passed += expected + flaky;
   failed += unexpected;
   skipped += s;
-  lines.push(`browser: ${expected + flaky} passed, ${unexpected} failed${flaky ? ` (${flaky} flaky)` : ''}`);
+  lines.push(
+    `browser: ${expected + flaky} passed, ${unexpected} failed${flaky ? ` (${flaky} flaky)` : ''}`,
+  );
 }
 for (const line of lines) console.log(line);
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as m001 from './001_foundation';
 import * as m002 from './002_referential_state';
+import * as m003 from './003_programming';
 
 /**
  * Every migration, in order. Listed explicitly so that knex never has to load `.ts` files
@@ -9,4 +10,5 @@ import * as m002 from './002_referential_state';
 export const migrations: Record<string, Knex.Migration> = {
   '001_foundation': m001,
   '002_referential_state': m002,
+  '003_programming': m003,
 };

@@ -5,6 +5,7 @@ import express, { type Express } from 'express';
 import session from 'express-session';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { createMailer, type Mailer } from './adapters/mail';
 import { oidcRouter } from './auth/oidc';
 import { createPassport } from './auth/passport';
 import { authHandlers } from './auth/routes';
@@ -18,6 +19,10 @@ import { originCheck, securityHeaders } from './http/security';
 import { PgSessionStore } from './http/sessionStore';
 import { frontendRouter } from './http/static';
 import { laboratoryHandlers } from './laboratories/routes';
+import { notificationHandlers } from './notifications/routes';
+import { createNotificationService } from './notifications/service';
+import { programmingHandlers } from './programming/routes';
+import { createProgrammingService } from './programming/service';
 import { createUserRepository } from './users/repository';
 import { userHandlers } from './users/routes';
 import { createUserService } from './users/service';
@@ -30,6 +35,8 @@ export interface AppDependencies {
   logger: Logger;
   /** Folder of the built web app; defaults to frontend/dist. */
   frontendDir?: string;
+  /** How mail leaves the application; defaults to the configuration's (SMTP or .eml capture). */
+  mailer?: Mailer;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
@@ -39,6 +46,7 @@ export async function createApp({
   db,
   config,
   logger,
+  mailer,
   frontendDir,
 }: AppDependencies): Promise<Express> {
   const app = express();
@@ -112,17 +120,26 @@ export async function createApp({
   });
   app.use('/api', originCheck(config.appUrl));
 
+  const rootDir = path.resolve(import.meta.dirname, '../..');
+  const notifications = createNotificationService(
+    db,
+    mailer ?? createMailer(config, path.resolve(rootDir, config.DATA_DIR), logger),
+    logger,
+    config.appUrl,
+  );
   const handlers: Handlers = {
     ...healthHandlers(db, VERSION),
     ...authHandlers(db, config, passport, users),
     ...userHandlers(createUserService(db)),
     ...laboratoryHandlers(db),
+    ...notificationHandlers(notifications),
+    ...programmingHandlers(createProgrammingService(db, notifications)),
   };
   app.use(docsRouter(VERSION));
   app.use(await oidcRouter({ db, config, passport, users, logger }));
   app.use(contractRouter(handlers, logger));
   app.use('/api', apiNotFound);
-  app.use(frontendRouter(frontendDir ?? path.resolve(import.meta.dirname, '../../frontend/dist')));
+  app.use(frontendRouter(frontendDir ?? path.resolve(rootDir, 'frontend/dist')));
   app.use(errorHandler);
   return app;
 }

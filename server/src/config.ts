@@ -38,6 +38,13 @@ const Env = z
         return /^\d+$/.test(value) ? Number(value) : value;
       })
       .optional(),
+    /** Mail relay; without it, mails are captured as .eml files under DATA_DIR/mail. */
+    SMTP_HOST: z.string().min(1).optional(),
+    SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(25),
+    SMTP_SECURE: Bool.default(false),
+    SMTP_USER: z.string().min(1).optional(),
+    SMTP_PASSWORD: z.string().min(1).optional(),
+    MAIL_FROM: z.string().min(3).default('Maestro <ne-pas-repondre@maestro.localhost>'),
     OIDC_ISSUER: z.url().optional(),
     OIDC_CLIENT_ID: z.string().min(1).optional(),
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),

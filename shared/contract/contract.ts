@@ -9,6 +9,7 @@ import {
   UserToCreate,
   UserToUpdate,
 } from '../schema/user/user';
+import { programmingRoutes } from './programming';
 import { route } from './route';
 
 export const Health = z.object({
@@ -127,6 +128,7 @@ export const contract = {
     access: { kind: 'permission', permission: 'laboratory.read' },
     response: z.array(Laboratory),
   }),
+  ...programmingRoutes,
 } as const;
 
 export type Contract = typeof contract;

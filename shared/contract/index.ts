@@ -1,3 +1,4 @@
 export * from './contract';
 export * from './openapi';
+export * from './programming';
 export * from './route';

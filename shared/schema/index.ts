@@ -5,6 +5,8 @@ z.config(z.locales.fr());
 
 export * from './common/common';
 export * from './laboratory/laboratory';
+export * from './notification/notification';
 export * from './programming/plan';
+export * from './programming/prescription';
 export * from './user/role';
 export * from './user/user';

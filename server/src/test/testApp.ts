@@ -7,6 +7,7 @@ import { createFixtures, testSeed, type UserFixture } from '@maestro/shared/test
 import type { Express } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll } from 'vitest';
+import { type Mailer, MemoryMailer } from '../adapters/mail';
 import { createApp } from '../app';
 import { hashPassword } from '../auth/password';
 import { loadConfig } from '../config';
@@ -35,7 +36,10 @@ export interface TestContext {
  * One fresh database (cloned from the migrated template) and one real application per test
  * file. The fixtures' seed is printed; `TEST_SEED=<n>` replays it.
  */
-export function useTestApp(env: Record<string, string> = {}): TestContext {
+export function useTestApp(
+  env: Record<string, string> = {},
+  options: { mailer?: Mailer } = {},
+): TestContext {
   const seed = testSeed();
   const context = { fixtures: createFixtures(seed) } as TestContext;
   let drop: () => Promise<void> = async () => {};
@@ -47,7 +51,12 @@ export function useTestApp(env: Record<string, string> = {}): TestContext {
     context.db = database.db;
     passwordHash = await hashPassword(TEST_PASSWORD);
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
-    context.app = await createApp({ db: database.db, config, logger: createLogger('silent') });
+    context.app = await createApp({
+      db: database.db,
+      config,
+      logger: createLogger('silent'),
+      mailer: options.mailer ?? new MemoryMailer(),
+    });
     if (process.env.TEST_SEED === undefined) console.info(`fixtures seed: TEST_SEED=${seed}`);
   });
   afterAll(async () => drop());
