@@ -18,7 +18,7 @@ const server = await startTestServer(
   rootDir,
   Number(process.env.E2E_EMBEDDED_POSTGRES_PORT ?? 54331),
 );
-const name = 'maestro_e2e';
+const name = `maestro_e2e_${port}`;
 await createMigratedDatabase(server.adminUrl, name);
 const db = createDb(withDatabase(server.adminUrl, name), { poolMax: 10 });
 await seedDemo(db, hashPassword);
