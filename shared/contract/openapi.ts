@@ -70,10 +70,20 @@ export function buildOpenApi(contract: Contract, info: { version: string }): Jso
       [status]:
         status === 204
           ? { description: 'Succès, sans contenu.' }
-          : {
-              description: 'Succès.',
-              content: { 'application/json': { schema: toJsonSchema(spec.response, 'output') } },
-            },
+          : spec.produces === 'file'
+            ? {
+                description: 'Fichier.',
+                content: Object.fromEntries(
+                  (spec.fileTypes ?? ['application/octet-stream']).map((type) => [
+                    type,
+                    { schema: { type: 'string', contentMediaType: type } },
+                  ]),
+                ),
+              }
+            : {
+                description: 'Succès.',
+                content: { 'application/json': { schema: toJsonSchema(spec.response, 'output') } },
+              },
     };
     for (const errorStatus of errorStatuses(spec)) {
       responses[errorStatus] = {

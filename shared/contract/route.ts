@@ -22,6 +22,14 @@ export interface RouteSpec {
   body?: z.ZodType;
   /** What a success answers; undeclared fields are stripped by the server. */
   response: z.ZodType;
+  /**
+   * `json` (default): the handler returns data that the router parses and sends.
+   * `file`: the handler writes (streams) the answer itself with its content type; `response`
+   * then only documents it.
+   */
+  produces?: 'json' | 'file';
+  /** Content types of a `file` answer, for the documentation. */
+  fileTypes?: readonly string[];
   /** Success status; 204 answers no body. */
   status?: 200 | 201 | 204;
   /** Error statuses this route may answer, beyond the ones implied by its access rule. */

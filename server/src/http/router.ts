@@ -84,6 +84,10 @@ export function contractRouter(handlers: Handlers, logger: Logger): express.Rout
           req,
           res,
         } as HandlerContext<RouteSpec>);
+        if (spec.produces === 'file') {
+          if (!res.headersSent) throw new Error(`${operationId} produces a file but wrote nothing`);
+          return;
+        }
         if (res.headersSent) return;
         const status = spec.status ?? 200;
         if (status === 204) {
