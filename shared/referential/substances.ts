@@ -1,14 +1,6 @@
-import { z } from 'zod';
+import type { AnalysisMethod } from './methods';
 
-/** Family of analytical method able to find a residue. */
-export const AnalysisMethod = z.enum(['Mono', 'Multi']);
-export type AnalysisMethod = z.infer<typeof AnalysisMethod>;
-export const AnalysisMethodList = AnalysisMethod.options;
-
-export const AnalysisMethodLabels: Record<AnalysisMethod, string> = {
-  Mono: 'Mono-résidu',
-  Multi: 'Multi-résidus',
-};
+export * from './methods';
 
 /**
  * A pesticide residue, coded with the EFSA parameter catalogue (SSD2 "PARAM" codes such as

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AnalysisMethod } from '../../referential/substances';
+import { AnalysisMethod } from '../../referential/methods';
 import { Id } from '../common/common';
 
 export const Laboratory = z.object({

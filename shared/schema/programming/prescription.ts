@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Stage } from '../../referential/stages';
-import { AnalysisMethod } from '../../referential/substances';
+import { AnalysisMethod } from '../../referential/methods';
 import { Id, Version } from '../common/common';
 
 /** The contexts a prescription belongs to (programmed samples only). */
