@@ -16,7 +16,8 @@ export default defineConfig({
   workers: 1,
   forbidOnly: ci,
   retries: ci ? 1 : 0,
-  reporter: 'list',
+  // The JSON report feeds the one closing line of the root test command (scripts/test-summary.mjs).
+  reporter: [['list'], ['json', { outputFile: '../test-results/e2e.json' }]],
   timeout: 60_000,
   expect: { timeout: 10_000 },
   use: {
