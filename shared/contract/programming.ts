@@ -44,6 +44,15 @@ export type FindPrescriptionsQuery = z.infer<typeof FindPrescriptionsQuery>;
 export const ExportFormat = z.enum(['csv', 'xlsx']);
 export type ExportFormat = z.infer<typeof ExportFormat>;
 
+/** An export answers the same prescriptions as the screen: same filters, plus the file format. */
+export const ExportPrescriptionsQuery = FindPrescriptionsQuery.extend({ format: ExportFormat });
+export type ExportPrescriptionsQuery = z.infer<typeof ExportPrescriptionsQuery>;
+
+export const ExportContentTypes = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const satisfies Record<ExportFormat, string>;
+
 export const programmingRoutes = {
   findProgrammingPlans: route({
     method: 'get',
@@ -96,6 +105,20 @@ export const programmingRoutes = {
     params: PlanParams,
     query: FindPrescriptionsQuery,
     response: z.array(Prescription),
+    errors: [404],
+  }),
+  exportPrescriptions: route({
+    method: 'get',
+    path: '/api/programming-plans/:planId/export',
+    summary:
+      'Export CSV ou XLSX des prescriptions et de leur répartition, filtré comme à l’écran et limité au périmètre de l’utilisateur.',
+    tag: 'Programmation',
+    access: { kind: 'permission', permission: 'programmingPlan.read' },
+    params: PlanParams,
+    query: ExportPrescriptionsQuery,
+    response: z.null(),
+    produces: 'file',
+    fileTypes: [ExportContentTypes.csv, ExportContentTypes.xlsx],
     errors: [404],
   }),
   createPrescription: route({

@@ -1,4 +1,5 @@
 import type { HandlersOf } from '../http/router';
+import { sendPrescriptionsExport } from './export';
 import type { ProgrammingService } from './service';
 
 export const programmingHandlers = (
@@ -9,6 +10,7 @@ export const programmingHandlers = (
   | 'createProgrammingPlan'
   | 'transitionProgrammingPlan'
   | 'findPrescriptions'
+  | 'exportPrescriptions'
   | 'createPrescription'
   | 'updatePrescription'
   | 'deletePrescription'
@@ -24,6 +26,12 @@ export const programmingHandlers = (
     programming.transition(user, params.planId, body),
   findPrescriptions: async ({ user, params, query }) =>
     programming.findPrescriptions(user, params.planId, query),
+  exportPrescriptions: async ({ user, params, query, res }) => {
+    const { format, ...filters } = query;
+    const data = await programming.exportPrescriptions(user, params.planId, filters);
+    await sendPrescriptionsExport(res, format, data);
+    return null;
+  },
   createPrescription: async ({ user, params, body }) =>
     programming.createPrescription(user, params.planId, body),
   updatePrescription: async ({ user, params, body }) =>

@@ -11,7 +11,13 @@ import {
   regionalDistributionProblems,
   regionsWithSamples,
 } from '@maestro/shared/domain';
-import { Departments, MatrixKinds, Regions, Substances } from '@maestro/shared/referential';
+import {
+  Departments,
+  MatrixKinds,
+  RegionCodeList,
+  Regions,
+  Substances,
+} from '@maestro/shared/referential';
 import {
   type AuthUser,
   type CommentToCreate,
@@ -37,7 +43,9 @@ import {
   NotFoundError,
   VersionConflictError,
 } from '../http/errors';
+import { createLaboratoryRepository } from '../laboratories/repository';
 import type { NotificationService } from '../notifications/service';
+import type { PrescriptionsExport } from './export';
 import {
   createProgrammingRepository,
   type PrescriptionRow,
@@ -435,6 +443,33 @@ export function createProgrammingService(db: Db, notifications: NotificationServ
           ? lines.filter((p) => p.regions.some((r) => r.sampleCount > 0))
           : lines;
       return visible.map(toPrescription);
+    },
+
+    /**
+     * The content of an export: exactly what `findPrescriptions` answers the user for these
+     * filters (same scope and visibility), the regions whose columns they may see (theirs, the
+     * filtered one, or all), and the short names of the laboratories.
+     */
+    async exportPrescriptions(
+      user: AuthUser,
+      planId: string,
+      query: FindPrescriptionsQuery,
+    ): Promise<PrescriptionsExport> {
+      const prescriptions = await this.findPrescriptions(user, planId, query);
+      const plan = await visiblePlan(user, planId);
+      const scope = lineScope(user);
+      const regionCodes = scope.regionCode
+        ? [scope.regionCode]
+        : query.regionCode
+          ? [query.regionCode]
+          : [...RegionCodeList];
+      const laboratories = await createLaboratoryRepository(db).findAll();
+      return {
+        plan,
+        regionCodes,
+        prescriptions,
+        laboratoryNames: new Map(laboratories.map((l) => [l.id, l.shortName])),
+      };
     },
 
     async createPrescription(
