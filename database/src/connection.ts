@@ -11,16 +11,25 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 export type Db = Knex;
 
 const toSnake = (value: string): string => value.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const toCamel = (value: string): string =>
-  value.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+const camelCache = new Map<string, string>();
+/** snake_case → camelCase, memoised: the same few hundred column names come back in every row. */
+const toCamel = (value: string): string => {
+  let camel = camelCache.get(value);
+  if (camel === undefined) {
+    camel = value.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    if (camelCache.size < 10_000) camelCache.set(value, camel);
+  }
+  return camel;
+};
 
 function camelizeRow(row: unknown): unknown {
   if (row === null || typeof row !== 'object' || row instanceof Date || Array.isArray(row)) {
     return row;
   }
+  const source = row as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) {
-    out[toCamel(key)] = value;
+  for (const key in source) {
+    out[toCamel(key)] = source[key];
   }
   return out;
 }

@@ -23,3 +23,22 @@ export function executor(db: Db): Knex | Knex.Transaction {
 export function inTransaction(): boolean {
   return ambient.getStore() !== undefined;
 }
+
+type Results<T extends readonly (() => PromiseLike<unknown>)[]> = {
+  -readonly [K in keyof T]: Awaited<ReturnType<T[K]>>;
+};
+
+/**
+ * Runs independent queries: concurrently on the pool, one after the other inside a
+ * transaction (its single connection cannot run two queries at once).
+ */
+export async function queries<T extends readonly (() => PromiseLike<unknown>)[]>(
+  ...thunks: T
+): Promise<Results<T>> {
+  if (inTransaction()) {
+    const results: unknown[] = [];
+    for (const thunk of thunks) results.push(await thunk());
+    return results as Results<T>;
+  }
+  return (await Promise.all(thunks.map((thunk) => thunk()))) as Results<T>;
+}

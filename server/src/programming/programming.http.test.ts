@@ -567,6 +567,22 @@ describe('programming: a regional plan from creation to closing', () => {
       ['84', 6],
     ]);
     expect(copied.substances).toHaveLength(2);
+    expect(copied.departments.map((d: { departmentCode: string }) => d.departmentCode)).toEqual([
+      '01',
+      '69',
+    ]);
+    const ara = copied.regions.find((r: { regionCode: string }) => r.regionCode === '84');
+    const below = await agents.national
+      .put(`/api/programming-plans/${copy.body.id}/regions/84`)
+      .send({
+        lines: [
+          { prescriptionId: copied.id, sampleCount: 5, laboratoryId: lab, version: ara.version },
+        ],
+      })
+      .expect(400);
+    expect(below.body.issues[0].message).toMatch(
+      /6 prélèvements répartis entre les départements pour 5/,
+    );
     await agents.national
       .post('/api/programming-plans')
       .send({ year: 2029, kind: 'PPV', distributionKind: 'REGIONAL', copyFromPlanId: unknownId })

@@ -1,4 +1,4 @@
-import { type Db, executor } from '@maestro/database';
+import { type Db, executor, queries } from '@maestro/database';
 import type { FindPrescriptionsQuery, FindProgrammingPlansQuery } from '@maestro/shared/contract';
 import type {
   DepartmentalPrescription,
@@ -188,35 +188,39 @@ export function createProgrammingRepository(db: Db) {
       const ids = rows.map((r) => r.id);
       const regionFilter = scope.regionCode ?? null;
       const departmentFilter = scope.departmentCode ?? null;
-      const [substances, regions, departments, comments] = await Promise.all([
-        q()('prescriptionSubstances')
-          .whereIn('prescriptionId', ids)
-          .orderBy(['prescriptionId', 'method', 'substanceCode'])
-          .select('prescriptionId', 'substanceCode', 'method'),
-        q()('regionalPrescriptions')
-          .whereIn('prescriptionId', ids)
-          .modify((b) => {
-            if (regionFilter) b.where({ regionCode: regionFilter });
-          })
-          .orderBy(['prescriptionId', 'regionCode'])
-          .select('prescriptionId', 'regionCode', 'sampleCount', 'laboratoryId', 'version'),
-        q()('departmentalPrescriptions')
-          .whereIn('prescriptionId', ids)
-          .modify((b) => {
-            if (regionFilter) b.where({ regionCode: regionFilter });
-            if (departmentFilter) b.where({ departmentCode: departmentFilter });
-          })
-          .orderBy(['prescriptionId', 'departmentCode'])
-          .select('prescriptionId', 'regionCode', 'departmentCode', 'sampleCount'),
-        q()('prescriptionComments')
-          .whereIn('prescriptionId', ids)
-          .modify((b) => {
-            if (regionFilter) b.where({ regionCode: regionFilter });
-          })
-          .groupBy('prescriptionId', 'regionCode')
-          .select('prescriptionId', 'regionCode')
-          .count({ count: '*' }),
-      ]);
+      const [substances, regions, departments, comments] = await queries(
+        () =>
+          q()('prescriptionSubstances')
+            .whereIn('prescriptionId', ids)
+            .orderBy(['prescriptionId', 'method', 'substanceCode'])
+            .select('prescriptionId', 'substanceCode', 'method'),
+        () =>
+          q()('regionalPrescriptions')
+            .whereIn('prescriptionId', ids)
+            .modify((b) => {
+              if (regionFilter) b.where({ regionCode: regionFilter });
+            })
+            .orderBy(['prescriptionId', 'regionCode'])
+            .select('prescriptionId', 'regionCode', 'sampleCount', 'laboratoryId', 'version'),
+        () =>
+          q()('departmentalPrescriptions')
+            .whereIn('prescriptionId', ids)
+            .modify((b) => {
+              if (regionFilter) b.where({ regionCode: regionFilter });
+              if (departmentFilter) b.where({ departmentCode: departmentFilter });
+            })
+            .orderBy(['prescriptionId', 'departmentCode'])
+            .select('prescriptionId', 'regionCode', 'departmentCode', 'sampleCount'),
+        () =>
+          q()('prescriptionComments')
+            .whereIn('prescriptionId', ids)
+            .modify((b) => {
+              if (regionFilter) b.where({ regionCode: regionFilter });
+            })
+            .groupBy('prescriptionId', 'regionCode')
+            .select('prescriptionId', 'regionCode')
+            .count({ count: '*' }),
+      );
       const group = <T extends { prescriptionId: string }>(items: T[]) => {
         const map = new Map<string, T[]>();
         for (const item of items) {

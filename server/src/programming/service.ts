@@ -1,4 +1,4 @@
-import { type Db, transaction } from '@maestro/database';
+import { type Db, queries, transaction } from '@maestro/database';
 import type { FindPrescriptionsQuery, FindProgrammingPlansQuery } from '@maestro/shared/contract';
 import {
   canComment,
@@ -141,6 +141,21 @@ export function createProgrammingService(db: Db, notifications: NotificationServ
       throw invalid('La prescription contient des références inconnues.', issues);
   }
 
+  /** One issue per line whose laboratory does not exist. */
+  async function unknownLaboratoryIssues(lines: { laboratoryId: string | null }[]) {
+    const ids = [
+      ...new Set(lines.map((l) => l.laboratoryId).filter((id): id is string => id !== null)),
+    ];
+    const known: string[] = ids.length
+      ? await db('laboratories').whereIn('id', ids).pluck('id')
+      : [];
+    return lines.flatMap((line, index) =>
+      line.laboratoryId && !known.includes(line.laboratoryId)
+        ? [{ path: `body.lines.${index}.laboratoryId`, message: 'Ce laboratoire n’existe pas.' }]
+        : [],
+    );
+  }
+
   async function regionalLinesFor(planId: string) {
     const rows = await repo.findPrescriptionRows(planId);
     const lines = await repo.regionalLines(rows.map((r) => r.id));
@@ -152,18 +167,24 @@ export function createProgrammingService(db: Db, notifications: NotificationServ
     lines: RegionalPrescription[],
     mode: 'editing' | 'complete',
   ) {
+    const byPrescription = new Map<string, RegionalPrescription[]>();
+    for (const line of lines) {
+      const list = byPrescription.get(line.prescriptionId);
+      if (list) list.push(line);
+      else byPrescription.set(line.prescriptionId, [line]);
+    }
     const problems = regionalDistributionProblems(
       rows.map((row) => ({
         label: prescriptionLabel(row),
         sampleCount: row.sampleCount,
-        regions: lines.filter((l) => l.prescriptionId === row.id),
+        regions: byPrescription.get(row.id) ?? [],
       })),
       mode,
     );
     if (mode === 'complete') {
       for (const row of rows.filter((r) => r.laboratoryChoice === 'National')) {
-        for (const line of lines.filter(
-          (l) => l.prescriptionId === row.id && l.sampleCount > 0 && !l.laboratoryId,
+        for (const line of (byPrescription.get(row.id) ?? []).filter(
+          (l) => l.sampleCount > 0 && !l.laboratoryId,
         )) {
           problems.push(
             `« ${prescriptionLabel(row)} » : choisissez le laboratoire de la région ${Regions[line.regionCode]?.name ?? line.regionCode}.`,
@@ -177,10 +198,10 @@ export function createProgrammingService(db: Db, notifications: NotificationServ
   async function regionalProblems(plan: ProgrammingPlan, regionCode: string) {
     const rows = await repo.findPrescriptionRows(plan.id);
     const ids = rows.map((r) => r.id);
-    const [regional, departmental] = await Promise.all([
-      repo.regionalLines(ids, regionCode),
-      repo.departmentalLines(ids, regionCode),
-    ]);
+    const [regional, departmental] = await queries(
+      () => repo.regionalLines(ids, regionCode),
+      () => repo.departmentalLines(ids, regionCode),
+    );
     const problems = departmentalDistributionProblems(
       regionCode,
       regional
@@ -581,22 +602,7 @@ export function createProgrammingService(db: Db, notifications: NotificationServ
             });
           }
         });
-        const labIds = [
-          ...new Set(
-            input.lines.map((l) => l.laboratoryId).filter((id): id is string => id !== null),
-          ),
-        ];
-        const known = labIds.length
-          ? await db('laboratories').whereIn('id', labIds).pluck('id')
-          : [];
-        input.lines.forEach((line, index) => {
-          if (line.laboratoryId && !known.includes(line.laboratoryId)) {
-            issues.push({
-              path: `body.lines.${index}.laboratoryId`,
-              message: 'Ce laboratoire n’existe pas.',
-            });
-          }
-        });
+        issues.push(...(await unknownLaboratoryIssues(input.lines)));
         if (new Set(input.lines.map((l) => l.prescriptionId)).size !== input.lines.length) {
           issues.push({
             path: 'body.lines',
@@ -638,10 +644,27 @@ export function createProgrammingService(db: Db, notifications: NotificationServ
           }
         }
         const { lines } = await regionalLinesFor(plan.id);
-        const problems = nationalProblems(rows, lines, 'editing');
+        const departmental = await repo.departmentalLines(
+          rows.map((r) => r.id),
+          regionCode,
+        );
+        const problems = [
+          ...nationalProblems(rows, lines, 'editing'),
+          ...departmentalDistributionProblems(
+            regionCode,
+            lines
+              .filter((l) => l.regionCode === regionCode)
+              .map((line) => ({
+                label: prescriptionLabel(rows.find((r) => r.id === line.prescriptionId)!),
+                regionalCount: line.sampleCount,
+                departments: departmental.filter((d) => d.prescriptionId === line.prescriptionId),
+              })),
+            'editing',
+          ),
+        ];
         if (problems.length > 0) {
           throw invalid(
-            'La répartition dépasserait le nombre de prélèvements programmés au niveau national.',
+            'La répartition dépasserait le nombre de prélèvements programmés au niveau national, ou passerait sous ce qui est déjà réparti entre les départements.',
             problems.map((message) => ({ path: 'body.lines', message })),
           );
         }
@@ -676,10 +699,10 @@ export function createProgrammingService(db: Db, notifications: NotificationServ
         }
         const rows = await repo.findPrescriptionRows(plan.id);
         const ids = rows.map((r) => r.id);
-        const [regional, departmentalBefore] = await Promise.all([
-          repo.regionalLines(ids, regionCode),
-          repo.departmentalLines(ids, regionCode),
-        ]);
+        const [regional, departmentalBefore] = await queries(
+          () => repo.regionalLines(ids, regionCode),
+          () => repo.departmentalLines(ids, regionCode),
+        );
         const issues: { path: string; message: string }[] = [];
         input.lines.forEach((line, index) => {
           const row = rows.find((r) => r.id === line.prescriptionId);
@@ -714,22 +737,7 @@ export function createProgrammingService(db: Db, notifications: NotificationServ
             });
           }
         });
-        const labIds = [
-          ...new Set(
-            input.lines.map((l) => l.laboratoryId).filter((id): id is string => id !== null),
-          ),
-        ];
-        const known = labIds.length
-          ? await db('laboratories').whereIn('id', labIds).pluck('id')
-          : [];
-        input.lines.forEach((line, index) => {
-          if (line.laboratoryId && !known.includes(line.laboratoryId)) {
-            issues.push({
-              path: `body.lines.${index}.laboratoryId`,
-              message: 'Ce laboratoire n’existe pas.',
-            });
-          }
-        });
+        issues.push(...(await unknownLaboratoryIssues(input.lines)));
         if (issues.length > 0)
           throw invalid('La répartition contient des lignes invalides.', issues);
 
@@ -756,10 +764,10 @@ export function createProgrammingService(db: Db, notifications: NotificationServ
           if (!ok) throw new VersionConflictError();
           await repo.replaceDepartmentalLines(line.prescriptionId, regionCode, line.departments);
         }
-        const [regions, departments] = await Promise.all([
-          repo.regionalLines(ids, regionCode),
-          repo.departmentalLines(ids, regionCode),
-        ]);
+        const [regions, departments] = await queries(
+          () => repo.regionalLines(ids, regionCode),
+          () => repo.departmentalLines(ids, regionCode),
+        );
         await recordAudit(db, {
           entity: 'programmingPlan',
           entityId: plan.id,
