@@ -119,3 +119,12 @@ type Caller<R extends RouteSpec> =
 export const api = Object.fromEntries(
   (Object.keys(contract) as OperationId[]).map((id) => [id, (input?: Input) => call(id, input)]),
 ) as unknown as { [K in OperationId]: Caller<Contract[K]> };
+
+/**
+ * The address of an operation, for what the browser must fetch itself (a file download link).
+ * Built from the contract like every call, never by hand.
+ */
+export function apiUrl<K extends OperationId>(operationId: K, input: ClientInput<Contract[K]>): string {
+  const { params, query } = input as Input;
+  return buildPath(contract[operationId].path, params) + queryString(query);
+}
