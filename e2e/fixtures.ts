@@ -1,3 +1,4 @@
+import type { Role } from '@maestro/shared/schema';
 import {
   type Browser,
   type BrowserContext,
@@ -5,7 +6,7 @@ import {
   expect,
   type Page,
 } from '@playwright/test';
-import { DEMO_PASSWORD } from './accounts';
+import { authFile, DEMO_PASSWORD } from './accounts';
 
 /** Reports CSP violations on the console, where the fixture below looks for them. */
 async function reportCspViolations(context: BrowserContext): Promise<void> {
@@ -25,6 +26,8 @@ interface Fixtures {
   watch: (page: Page) => Page;
   /** A fresh browser (no stored login), watched like the main page. */
   newBrowserPage: () => Promise<Page>;
+  /** Another browser signed in as a role (its stored login), watched like the main page. */
+  pageAs: (role: Role) => Promise<Page>;
 }
 
 export const test = base.extend<Fixtures>({
@@ -59,12 +62,26 @@ export const test = base.extend<Fixtures>({
     });
     for (const context of contexts) await context.close();
   },
+  pageAs: async ({ browser, watch, baseURL }, use) => {
+    const contexts: BrowserContext[] = [];
+    await use(async (role) => {
+      const context = await newContext(browser, baseURL, authFile(role));
+      contexts.push(context);
+      return watch(await context.newPage());
+    });
+    for (const context of contexts) await context.close();
+  },
 });
 
-async function newContext(browser: Browser, baseURL: string | undefined): Promise<BrowserContext> {
-  // Playwright applies the test's options to new contexts too: start without any login.
+async function newContext(
+  browser: Browser,
+  baseURL: string | undefined,
+  storageState: string | { cookies: []; origins: [] } = { cookies: [], origins: [] },
+): Promise<BrowserContext> {
+  // Playwright applies the test's options to new contexts too: start without any login
+  // unless a stored one is given.
   const context = await browser.newContext({
-    storageState: { cookies: [], origins: [] },
+    storageState,
     baseURL,
     locale: 'fr-FR',
     timezoneId: 'Europe/Paris',

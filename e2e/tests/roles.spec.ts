@@ -24,7 +24,11 @@ async function expectedScope(request: APIRequestContext, user: AuthUser): Promis
 }
 
 const navigationOf = (role: Role): string[] =>
-  role === 'Administrator' ? ['Accueil', 'Utilisateurs'] : ['Accueil'];
+  role === 'Administrator'
+    ? ['Accueil', 'Programmation', 'Utilisateurs']
+    : role === 'LaboratoryUser'
+      ? ['Accueil']
+      : ['Accueil', 'Programmation'];
 
 for (const role of RoleList) {
   test.describe(`${RoleLabels[role]} (stored login)`, () => {

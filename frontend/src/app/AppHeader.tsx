@@ -1,7 +1,10 @@
 import { Header } from '@codegouvfr/react-dsfr/Header';
 import type { AuthUser } from '@maestro/shared/schema';
 import { RoleLabels } from '@maestro/shared/schema';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import { useLocation } from 'react-router';
+import { unreadNotificationsQuery } from '../pages/notifications/queries';
 import { useLaboratories } from './laboratories';
 import { isCurrentSection, navigationLinks } from './navigation';
 import { scopeLabel } from './scope';
@@ -40,6 +43,40 @@ function CurrentUser({ user, id }: { user: AuthUser; id?: string }) {
   );
 }
 
+/**
+ * The number of unread notifications of the signed-in user: fetched every minute, and again
+ * at each change of page.
+ */
+function useUnreadNotifications(signedIn: boolean): number | undefined {
+  const queryClient = useQueryClient();
+  const { pathname } = useLocation();
+  const unread = useQuery({ ...unreadNotificationsQuery, enabled: signedIn });
+  const firstPath = useRef(pathname);
+  useEffect(() => {
+    if (!signedIn || firstPath.current === pathname) return;
+    firstPath.current = '';
+    void queryClient.invalidateQueries({ queryKey: unreadNotificationsQuery.queryKey });
+  }, [pathname, signedIn, queryClient]);
+  return unread.data;
+}
+
+/** The bell: an icon and the unread count, named « Notifications » for screen readers. */
+function NotificationsText({ unread }: { unread: number | undefined }) {
+  return (
+    <>
+      <span className="fr-sr-only">
+        Notifications
+        {unread ? `, ${unread} non lue${unread > 1 ? 's' : ''}` : ''}
+      </span>
+      {unread ? (
+        <span className="fr-badge fr-badge--sm fr-badge--new fr-badge--no-icon" aria-hidden="true">
+          {unread > 99 ? '99+' : unread}
+        </span>
+      ) : null}
+    </>
+  );
+}
+
 interface AppHeaderProps {
   user: AuthUser | null;
   onLogout: () => void;
@@ -49,6 +86,7 @@ interface AppHeaderProps {
 /** The DSFR header: the Marianne block, the service, the user, and the role's navigation. */
 export function AppHeader({ user, onLogout, loggingOut = false }: AppHeaderProps) {
   const { pathname } = useLocation();
+  const unread = useUnreadNotifications(user !== null);
   return (
     <Header
       brandTop={brandTop}
@@ -59,6 +97,11 @@ export function AppHeader({ user, onLogout, loggingOut = false }: AppHeaderProps
         user
           ? [
               <CurrentUser key="user" user={user} />,
+              {
+                iconId: 'fr-icon-notification-3-line',
+                text: <NotificationsText unread={unread} />,
+                linkProps: { to: '/notifications', title: 'Notifications' },
+              },
               {
                 iconId: 'fr-icon-logout-box-r-line',
                 text: 'Se déconnecter',

@@ -13,19 +13,19 @@ vi.stubGlobal(
 afterEach(cleanup);
 
 describe('navigation per role', () => {
-  it('shows home to every role and users to the administrator only', () => {
+  it('shows home to every role, programming to its readers and users to the administrator only', () => {
     const entries = Object.fromEntries(
       RoleList.map((role) => [role, navigationLinks(role).map((link) => link.entry)]),
     );
     expect(entries).toEqual({
-      Administrator: ['home', 'users'],
-      NationalCoordinator: ['home'],
-      NationalObserver: ['home'],
-      RegionalCoordinator: ['home'],
-      RegionalObserver: ['home'],
-      DepartmentalCoordinator: ['home'],
-      DepartmentalObserver: ['home'],
-      Sampler: ['home'],
+      Administrator: ['home', 'programming', 'users'],
+      NationalCoordinator: ['home', 'programming'],
+      NationalObserver: ['home', 'programming'],
+      RegionalCoordinator: ['home', 'programming'],
+      RegionalObserver: ['home', 'programming'],
+      DepartmentalCoordinator: ['home', 'programming'],
+      DepartmentalObserver: ['home', 'programming'],
+      Sampler: ['home', 'programming'],
       LaboratoryUser: ['home'],
     });
   });
@@ -36,7 +36,13 @@ describe('navigation per role', () => {
     const links = within(navigation)
       .getAllByRole('link')
       .map((link) => link.textContent);
-    expect(links).toEqual(role === 'Administrator' ? ['Accueil', 'Utilisateurs'] : ['Accueil']);
+    expect(links).toEqual(
+      role === 'Administrator'
+        ? ['Accueil', 'Programmation', 'Utilisateurs']
+        : role === 'LaboratoryUser'
+          ? ['Accueil']
+          : ['Accueil', 'Programmation'],
+    );
 
     const [desktop] = screen.getAllByTestId('current-user');
     expect(desktop).toHaveProperty('textContent', expect.stringContaining('Camille Martin'));

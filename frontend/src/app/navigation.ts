@@ -14,7 +14,7 @@ export const NavigationLabels: Record<NavigationEntry, string> = {
 /** Where each entry leads; null while its pages are not built (the entry is then hidden). */
 export const NavigationPaths: Record<NavigationEntry, string | null> = {
   home: '/',
-  programming: null,
+  programming: '/programmation',
   samples: null,
   analyses: null,
   dashboard: null,

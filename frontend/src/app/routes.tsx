@@ -10,6 +10,10 @@ const HomePage = lazy(() => import('../pages/home/HomePage'));
 const UsersPage = lazy(() => import('../pages/users/UsersPage'));
 const UserCreatePage = lazy(() => import('../pages/users/UserCreatePage'));
 const UserEditPage = lazy(() => import('../pages/users/UserEditPage'));
+const ProgrammingPlansPage = lazy(() => import('../pages/programming/ProgrammingPlansPage'));
+const PlanCreatePage = lazy(() => import('../pages/programming/PlanCreatePage'));
+const PlanPage = lazy(() => import('../pages/programming/PlanPage'));
+const NotificationsPage = lazy(() => import('../pages/notifications/NotificationsPage'));
 const AccessibilityPage = lazy(() => import('../pages/accessibility/AccessibilityPage'));
 const NotFoundPage = lazy(() => import('../pages/not-found/NotFoundPage'));
 
@@ -28,6 +32,20 @@ export function AppRoutes() {
               <Route path="nouveau" element={<UserCreatePage />} />
               <Route path=":userId" element={<UserEditPage />} />
             </Route>
+            <Route
+              path="/programmation"
+              element={<RequirePermission permission="programmingPlan.read" />}
+            >
+              <Route index element={<ProgrammingPlansPage />} />
+              <Route
+                path="nouveau"
+                element={<RequirePermission permission="programmingPlan.manage" />}
+              >
+                <Route index element={<PlanCreatePage />} />
+              </Route>
+              <Route path=":planId" element={<PlanPage />} />
+            </Route>
+            <Route path="/notifications" element={<NotificationsPage />} />
           </Route>
           <Route path="*" element={<NotFoundPage />} />
         </Route>

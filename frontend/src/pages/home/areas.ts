@@ -34,7 +34,7 @@ interface AreaDefinition {
 }
 
 export const HomeAreas: Record<HomeArea, AreaDefinition> = {
-  programming: { title: 'Programmation', iconId: 'fr-icon-calendar-line', path: null },
+  programming: { title: 'Programmation', iconId: 'fr-icon-calendar-line', path: '/programmation' },
   samples: { title: 'Prélèvements', iconId: 'fr-icon-test-tube-line', path: null },
   analyses: { title: 'Analyses', iconId: 'fr-icon-microscope-line', path: null },
   dashboard: { title: 'Tableau de bord', iconId: 'fr-icon-bar-chart-box-line', path: null },
