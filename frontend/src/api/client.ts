@@ -124,7 +124,10 @@ export const api = Object.fromEntries(
  * The address of an operation, for what the browser must fetch itself (a file download link).
  * Built from the contract like every call, never by hand.
  */
-export function apiUrl<K extends OperationId>(operationId: K, input: ClientInput<Contract[K]>): string {
+export function apiUrl<K extends OperationId>(
+  operationId: K,
+  input: ClientInput<Contract[K]>,
+): string {
   const { params, query } = input as Input;
   return buildPath(contract[operationId].path, params) + queryString(query);
 }

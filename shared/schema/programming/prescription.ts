@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Stage } from '../../referential/stages';
 import { AnalysisMethod } from '../../referential/methods';
+import { Stage } from '../../referential/stages';
 import { Id, Version } from '../common/common';
 
 /** The contexts a prescription belongs to (programmed samples only). */
