@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from '../schema/common/common';
+import { Id, Version } from '../schema/common/common';
 import { FindNotificationsQuery, Notification } from '../schema/notification/notification';
 import {
   PlanKind,
@@ -151,6 +151,8 @@ export const programmingRoutes = {
     tag: 'Programmation',
     access: { kind: 'permission', permission: 'programmingPlan.manage' },
     params: PrescriptionParams,
+    /** The version read before deleting: a prescription changed meanwhile is not deleted (409). */
+    query: z.object({ version: Version }),
     response: z.null(),
     status: 204,
     errors: [404, 409],

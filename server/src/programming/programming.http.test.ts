@@ -309,7 +309,7 @@ describe('programming: a regional plan from creation to closing', () => {
       .send(prescriptionBody())
       .expect(409);
     expect(response.body.message).toMatch(/envoyée aux régions/);
-    await agents.national.delete(`/api/prescriptions/${second}`).expect(409);
+    await agents.national.delete(`/api/prescriptions/${second}?version=1`).expect(409);
   });
 
   it('shows each region only its own lines', async () => {
@@ -582,6 +582,19 @@ describe('programming: a regional plan from creation to closing', () => {
       .expect(400);
     expect(below.body.issues[0].message).toMatch(
       /6 prélèvements répartis entre les départements pour 5/,
+    );
+    const other = prescriptions.body.find((p: { sampleCount: number }) => p.sampleCount === 4);
+    await agents.national.delete(`/api/prescriptions/${other.id}`).expect(400);
+    await agents.national
+      .delete(`/api/prescriptions/${other.id}?version=${other.version + 1}`)
+      .expect(409);
+    await agents.ara.delete(`/api/prescriptions/${other.id}?version=${other.version}`).expect(403);
+    await agents.national
+      .delete(`/api/prescriptions/${other.id}?version=${other.version}`)
+      .expect(204);
+    expect(await t.db('prescriptions').where({ id: other.id })).toHaveLength(0);
+    expect(await t.db('auditEvents').where({ entityId: other.id, action: 'delete' })).toHaveLength(
+      1,
     );
     await agents.national
       .post('/api/programming-plans')

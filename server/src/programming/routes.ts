@@ -36,8 +36,8 @@ export const programmingHandlers = (
     programming.createPrescription(user, params.planId, body),
   updatePrescription: async ({ user, params, body }) =>
     programming.updatePrescription(user, params.prescriptionId, body),
-  deletePrescription: async ({ user, params }) => {
-    await programming.deletePrescription(user, params.prescriptionId);
+  deletePrescription: async ({ user, params, query }) => {
+    await programming.deletePrescription(user, params.prescriptionId, query.version);
     return null;
   },
   saveRegionalColumn: async ({ user, params, body }) =>

@@ -567,10 +567,15 @@ export function createProgrammingService(db: Db, notifications: NotificationServ
       });
     },
 
-    async deletePrescription(user: AuthUser, prescriptionId: string): Promise<void> {
+    async deletePrescription(
+      user: AuthUser,
+      prescriptionId: string,
+      version: number,
+    ): Promise<void> {
       await change(async () => {
         const { row, plan } = await loadPrescription(user, prescriptionId, true);
         requireNationalEdit(user, plan);
+        if (row.version !== version) throw new VersionConflictError();
         const [before] = await repo.attachLines([row], {});
         await repo.deletePrescription(row.id);
         await recordAudit(db, {

@@ -113,7 +113,10 @@ export function PrescriptionsSection({
 
   const remove = useMutation({
     mutationFn: (prescription: Prescription) =>
-      api.deletePrescription({ params: { prescriptionId: prescription.id } }),
+      api.deletePrescription({
+        params: { prescriptionId: prescription.id },
+        query: { version: prescription.version },
+      }),
     onMutate: () => setNotice(null),
     onSuccess: async (_, prescription) => {
       await onReload();
