@@ -21,6 +21,7 @@ import {
   remainingProblems,
   rowTotal,
 } from './nationalGrid';
+import { SaveFeedback } from './SaveFeedback';
 import { useUnsavedChangesWarning } from './unsaved';
 
 interface NationalGridProps {
@@ -129,7 +130,6 @@ export function NationalGrid({
   const editedTotal = edited ? rowTotal(edited, regionCodes, draft) : 0;
   const national = regionCodes.length > 1;
   const error = save.error;
-  const conflict = error instanceof ApiClientError && error.status === 409;
 
   if (prescriptions.length === 0) {
     return (
@@ -285,62 +285,19 @@ export function NationalGrid({
       {editable && (
         <>
           <div ref={resultRef} tabIndex={-1} className="maestro-focus-target">
-            {saved && (
-              <Alert
-                className="fr-mb-2w"
-                severity="success"
-                small
-                role="status"
-                description={saved}
-              />
-            )}
-            {conflict ? (
-              <Alert
-                className="fr-mb-2w"
-                severity="warning"
-                role="alert"
-                title="La répartition a été modifiée entre-temps"
-                description={
-                  <>
-                    <p>
-                      Quelqu’un d’autre a enregistré la répartition depuis que vous l’avez ouverte :
-                      vos changements n’ont pas été enregistrés. Rechargez la répartition pour voir
-                      sa version actuelle, puis refaites vos changements.
-                    </p>
-                    <Button
-                      className="fr-mt-2w"
-                      iconId="fr-icon-refresh-line"
-                      onClick={() => void reload()}
-                    >
-                      Recharger la répartition
-                    </Button>
-                  </>
-                }
-              />
-            ) : (
-              error && (
-                <Alert
-                  className="fr-mb-2w"
-                  severity="error"
-                  role="alert"
-                  title="La répartition n’a pas été enregistrée"
-                  description={
-                    error instanceof ApiClientError && error.body.issues.length > 0 ? (
-                      <>
-                        <p>{error.message}</p>
-                        <ul>
-                          {error.body.issues.map((issue) => (
-                            <li key={`${issue.path}-${issue.message}`}>{issue.message}</li>
-                          ))}
-                        </ul>
-                      </>
-                    ) : (
-                      error.message
-                    )
-                  }
-                />
-              )
-            )}
+            <SaveFeedback
+              saved={saved}
+              error={error}
+              conflictTitle="La répartition a été modifiée entre-temps"
+              conflictText={
+                <p>
+                  Quelqu’un d’autre a enregistré la répartition depuis que vous l’avez ouverte : vos
+                  changements n’ont pas été enregistrés. Rechargez la répartition pour voir sa
+                  version actuelle, puis refaites vos changements.
+                </p>
+              }
+              onReload={() => void reload()}
+            />
           </div>
           <ul className="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
             <li>

@@ -4,7 +4,7 @@ import { departmentsOfRegion } from '@maestro/shared/referential';
 import type { Laboratory, Prescription, ProgrammingPlan } from '@maestro/shared/schema';
 import { useMutation } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
-import { ApiClientError, api } from '../../api/client';
+import { api } from '../../api/client';
 import { countOf, regionLabel, scrollableRegion } from './labels';
 import { parseCount } from './nationalGrid';
 import {
@@ -21,6 +21,7 @@ import {
   splitTotal,
   splitValue,
 } from './regionalSplit';
+import { SaveFeedback } from './SaveFeedback';
 import { useUnsavedChangesWarning } from './unsaved';
 
 interface RegionalSplitProps {
@@ -151,7 +152,6 @@ export function RegionalSplit({
   const edited = lines.find((l) => l.prescription.id === lastEdited);
   const editedTotal = edited ? splitTotal(splitValue(edited, draft), departmentCodes) : 0;
   const error = save.error;
-  const conflict = error instanceof ApiClientError && error.status === 409;
 
   return (
     <div data-testid="regional-split">
@@ -332,62 +332,21 @@ export function RegionalSplit({
       {editable && (
         <>
           <div ref={resultRef} tabIndex={-1} className="maestro-focus-target">
-            {saved && (
-              <Alert
-                className="fr-mb-2w"
-                severity="success"
-                small
-                role="status"
-                description={saved}
-              />
-            )}
-            {conflict ? (
-              <Alert
-                className="fr-mb-2w"
-                severity="warning"
-                role="alert"
-                title="La répartition de la région a été modifiée entre-temps"
-                description={
-                  <>
-                    <p>{error.message}</p>
-                    <p>
-                      Vos changements n’ont pas été enregistrés. Rechargez la répartition pour voir
-                      sa version actuelle, puis refaites vos changements.
-                    </p>
-                    <Button
-                      className="fr-mt-2w"
-                      iconId="fr-icon-refresh-line"
-                      onClick={() => void reload()}
-                    >
-                      Recharger la répartition
-                    </Button>
-                  </>
-                }
-              />
-            ) : (
-              error && (
-                <Alert
-                  className="fr-mb-2w"
-                  severity="error"
-                  role="alert"
-                  title="La répartition n’a pas été enregistrée"
-                  description={
-                    error instanceof ApiClientError && error.body.issues.length > 0 ? (
-                      <>
-                        <p>{error.message}</p>
-                        <ul>
-                          {error.body.issues.map((issue) => (
-                            <li key={`${issue.path}-${issue.message}`}>{issue.message}</li>
-                          ))}
-                        </ul>
-                      </>
-                    ) : (
-                      error.message
-                    )
-                  }
-                />
-              )
-            )}
+            <SaveFeedback
+              saved={saved}
+              error={error}
+              conflictTitle="La répartition de la région a été modifiée entre-temps"
+              conflictText={
+                <>
+                  <p>{error instanceof Error ? error.message : null}</p>
+                  <p>
+                    Vos changements n’ont pas été enregistrés. Rechargez la répartition pour voir sa
+                    version actuelle, puis refaites vos changements.
+                  </p>
+                </>
+              }
+              onReload={() => void reload()}
+            />
           </div>
           <ul className="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
             <li>
