@@ -68,16 +68,18 @@ describe('regional distribution', () => {
 
   it('names the regions that have samples', () => {
     expect(
-      regionsWithSamples([
-        line(10, [
-          ['84', 6],
-          ['11', 0],
-        ]),
-        line(3, [
-          ['53', 3],
-          ['84', 0],
-        ]),
-      ]),
+      regionsWithSamples(
+        [
+          line(10, [
+            ['84', 6],
+            ['11', 0],
+          ]),
+          line(3, [
+            ['53', 3],
+            ['84', 0],
+          ]),
+        ].flatMap((l) => l.regions),
+      ),
     ).toEqual(['53', '84']);
   });
 });

@@ -85,12 +85,12 @@ export function departmentalDistributionProblems(
 }
 
 /** The regions that have at least one sample programmed: they are the ones that must act. */
-export function regionsWithSamples(lines: readonly RegionalLine[]): string[] {
+export function regionsWithSamples(
+  regionalLines: readonly { regionCode: string; sampleCount: number }[],
+): string[] {
   const totals = new Map<string, number>();
-  for (const line of lines) {
-    for (const region of line.regions) {
-      totals.set(region.regionCode, (totals.get(region.regionCode) ?? 0) + region.sampleCount);
-    }
+  for (const line of regionalLines) {
+    totals.set(line.regionCode, (totals.get(line.regionCode) ?? 0) + line.sampleCount);
   }
   return [...totals]
     .filter(([, total]) => total > 0)

@@ -321,13 +321,7 @@ export function createProgrammingService(db: Db, notifications: NotificationServ
         }
         if (input.action === 'submitToRegions') {
           const { lines } = await regionalLinesFor(plan.id);
-          const regions = regionsWithSamples(
-            [...new Set(lines.map((l) => l.prescriptionId))].map((id) => ({
-              label: id,
-              sampleCount: 0,
-              regions: lines.filter((l) => l.prescriptionId === id),
-            })),
-          );
+          const regions = regionsWithSamples(lines);
           await repo.insertRegionStatuses(plan.id, regions);
         }
         if (decision.regionStatus) {
@@ -789,7 +783,8 @@ export function createProgrammingService(db: Db, notifications: NotificationServ
       prescriptionId: string,
       regionCode: string,
     ): Promise<PrescriptionComment[]> {
-      const { plan } = await loadPrescription(user, prescriptionId);
+      // Loading checks that the prescription exists and that its plan is visible (404 otherwise).
+      await loadPrescription(user, prescriptionId);
       const national = ['Administrator', 'NationalCoordinator', 'NationalObserver'].includes(
         user.role,
       );
@@ -798,7 +793,6 @@ export function createProgrammingService(db: Db, notifications: NotificationServ
         user.regionCode === regionCode;
       if (!national && !regional)
         throw new ForbiddenError('Ce fil de commentaires ne concerne pas votre périmètre.');
-      void plan;
       return repo.findComments(prescriptionId, regionCode);
     },
 
