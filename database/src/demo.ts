@@ -1,4 +1,9 @@
-import { LaboratorySeedList } from '@maestro/shared/referential';
+import {
+  DepartmentList,
+  LaboratorySeedList,
+  RegionCodeList,
+  SubstanceList,
+} from '@maestro/shared/referential';
 import type { Role } from '@maestro/shared/schema';
 import { RoleList } from '@maestro/shared/schema';
 import { createFixtures } from '@maestro/shared/test';
@@ -62,6 +67,78 @@ export async function seedDemo(
             : 'national';
       accounts.push({ email: user.email, role, scope });
     }
+    await seedDemoPlan(trx as unknown as Db, new Date().getFullYear());
   });
   return accounts;
+}
+
+/** Matrix kinds and stages of the demo plan's prescriptions. */
+const demoPrescriptions = [
+  { matrixKindCode: 'A01DH', stages: ['PRODUCTION_PRIMAIRE_VEGETALE'], perRegion: 6 },
+  { matrixKindCode: 'A01BT', stages: ['MISE_SUR_LE_MARCHE'], perRegion: 4 },
+  { matrixKindCode: 'A00KR', stages: ['PRODUCTION_PRIMAIRE_VEGETALE'], perRegion: 5 },
+] as const;
+
+/**
+ * A pesticide plan of the current year, validated (in campaign): three prescriptions spread over
+ * every region, the Auvergne-Rhône-Alpes share split between its departments, one laboratory
+ * per regional line. Samplers can start samples from it at once.
+ */
+export async function seedDemoPlan(db: Db, year: number): Promise<void> {
+  const [plan] = await db('programmingPlans')
+    .insert({ year, kind: 'PPV', distributionKind: 'REGIONAL', status: 'Validated' })
+    .returning('id');
+  await db('programmingPlanRegions').insert(
+    RegionCodeList.map((regionCode) => ({ planId: plan.id, regionCode, status: 'Approved' })),
+  );
+  const multi = SubstanceList.filter((s) => s.method === 'Multi').slice(0, 12);
+  for (const [index, line] of demoPrescriptions.entries()) {
+    const [prescription] = await db('prescriptions')
+      .insert({
+        planId: plan.id,
+        context: 'Surveillance',
+        matrixKindCode: line.matrixKindCode,
+        stages: [...line.stages],
+        sampleCount: line.perRegion * RegionCodeList.length,
+        laboratoryChoice: 'National',
+      })
+      .returning('id');
+    await db('prescriptionSubstances').insert(
+      multi.map((s) => ({
+        prescriptionId: prescription.id,
+        substanceCode: s.code,
+        method: 'Multi',
+      })),
+    );
+    await db('regionalPrescriptions').insert(
+      RegionCodeList.map((regionCode, r) => ({
+        prescriptionId: prescription.id,
+        regionCode,
+        sampleCount: line.perRegion,
+        laboratoryId: (
+          LaboratorySeedList[(r + index) % LaboratorySeedList.length] ?? LaboratorySeedList[0]
+        )?.id,
+      })),
+    );
+    // The region's share: half in the Rhône, one sample in each of the next departments.
+    const departments = DepartmentList.filter((d) => d.regionCode === '84');
+    const rhone = Math.ceil(line.perRegion / 2);
+    let left = line.perRegion - rhone;
+    await db('departmentalPrescriptions').insert(
+      departments.map((d) => {
+        let sampleCount = 0;
+        if (d.code === '69') sampleCount = rhone;
+        else if (left > 0) {
+          sampleCount = 1;
+          left -= 1;
+        }
+        return {
+          prescriptionId: prescription.id,
+          regionCode: '84',
+          departmentCode: d.code,
+          sampleCount,
+        };
+      }),
+    );
+  }
 }

@@ -5,10 +5,13 @@ import express, { type Express } from 'express';
 import session from 'express-session';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { type CompanyDirectory, createCompanyDirectory } from './adapters/companies';
 import { createMailer, type Mailer } from './adapters/mail';
+import { createStorage, type FileStorage } from './adapters/storage';
 import { oidcRouter } from './auth/oidc';
 import { createPassport } from './auth/passport';
 import { authHandlers } from './auth/routes';
+import { companyHandlers } from './companies/routes';
 import type { Config } from './config';
 import { healthHandlers } from './health/routes';
 import { type RequestContext, runWithContext } from './http/context';
@@ -18,11 +21,19 @@ import { contractRouter, type Handlers } from './http/router';
 import { originCheck, securityHeaders } from './http/security';
 import { PgSessionStore } from './http/sessionStore';
 import { frontendRouter } from './http/static';
+import { createJobQueue, type JobQueue } from './jobs/queue';
 import { laboratoryHandlers } from './laboratories/routes';
+import { createMailOutbox, type MailOutbox } from './mail/outbox';
 import { notificationHandlers } from './notifications/routes';
 import { createNotificationService } from './notifications/service';
 import { programmingHandlers } from './programming/routes';
 import { createProgrammingService } from './programming/service';
+import { createSampleDocuments } from './samples/documents';
+import { sampleListHandlers } from './samples/listRoutes';
+import { sampleSendHooks } from './samples/mails';
+import { createSampleRepository } from './samples/repository';
+import { sampleHandlers } from './samples/routes';
+import { createSampleService } from './samples/service';
 import { createUserRepository } from './users/repository';
 import { userHandlers } from './users/routes';
 import { createUserService } from './users/service';
@@ -37,6 +48,14 @@ export interface AppDependencies {
   frontendDir?: string;
   /** How mail leaves the application; defaults to the configuration's (SMTP or .eml capture). */
   mailer?: Mailer;
+  /** Background jobs; main starts it. Without it, jobs are written but run by no worker here. */
+  jobs?: JobQueue;
+  /** The durable mail outbox; defaults to one on `jobs` and `mailer`. */
+  mailOutbox?: MailOutbox;
+  /** Public company look-up; defaults to the configuration's (COMPANY_SEARCH_URL). */
+  companyDirectory?: CompanyDirectory;
+  /** Where attachments are kept; defaults to the configuration's (S3 or local folder). */
+  storage?: FileStorage;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
@@ -48,6 +67,10 @@ export async function createApp({
   logger,
   mailer,
   frontendDir,
+  jobs,
+  mailOutbox,
+  companyDirectory,
+  storage,
 }: AppDependencies): Promise<Express> {
   const app = express();
   app.disable('x-powered-by');
@@ -121,12 +144,23 @@ export async function createApp({
   app.use('/api', originCheck(config.appUrl));
 
   const rootDir = path.resolve(import.meta.dirname, '../..');
-  const notifications = createNotificationService(
+  const mail = mailer ?? createMailer(config, path.resolve(rootDir, config.DATA_DIR), logger);
+  const notifications = createNotificationService(db, mail, logger, config.appUrl);
+  // Its worker runs on `jobs`. Services that send mail durably take `outbox` as a parameter and
+  // call `outbox.enqueue` inside their transaction; code that only has the app finds it in locals.
+  const outbox =
+    mailOutbox ??
+    createMailOutbox({ db, queue: jobs ?? createJobQueue({ db, logger }), mailer: mail, logger });
+  app.locals.mailOutbox = outbox;
+  const sampleDocuments = createSampleDocuments(db);
+  const sampleRepository = createSampleRepository(db);
+  sampleDocuments.registerMailAttachments(outbox, (id) => sampleRepository.find(id));
+  const samples = createSampleService({
     db,
-    mailer ?? createMailer(config, path.resolve(rootDir, config.DATA_DIR), logger),
+    storage: storage ?? createStorage(config, path.resolve(rootDir, config.DATA_DIR)),
     logger,
-    config.appUrl,
-  );
+    hooks: sampleSendHooks(db, outbox, config.appUrl),
+  });
   const handlers: Handlers = {
     ...healthHandlers(db, VERSION),
     ...authHandlers(db, config, passport, users),
@@ -134,6 +168,16 @@ export async function createApp({
     ...laboratoryHandlers(db),
     ...notificationHandlers(notifications),
     ...programmingHandlers(createProgrammingService(db, notifications)),
+    ...sampleHandlers(samples, sampleDocuments, outbox),
+    ...sampleListHandlers(db),
+    ...companyHandlers(
+      companyDirectory ??
+        createCompanyDirectory({
+          baseUrl: config.COMPANY_SEARCH_URL,
+          timeoutMs: config.COMPANY_SEARCH_TIMEOUT_MS,
+          logger,
+        }),
+    ),
   };
   app.use(docsRouter(VERSION));
   app.use(await oidcRouter({ db, config, passport, users, logger }));

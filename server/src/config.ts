@@ -52,6 +52,22 @@ const Env = z
     OIDC_SCOPES: z.string().default('openid email given_name usual_name'),
     /** Only for tests against a local provider over http. */
     OIDC_ALLOW_INSECURE: Bool.default(false),
+    /** File store; without S3_BUCKET, files go to the folder DATA_DIR/files. */
+    S3_ENDPOINT: z.url().optional(),
+    S3_REGION: z.string().min(1).default('us-east-1'),
+    S3_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+        message:
+          'S3_BUCKET doit être un nom de compartiment valide (3 à 63 caractères : minuscules, chiffres, points, tirets).',
+      })
+      .optional(),
+    S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    S3_FORCE_PATH_STYLE: Bool.default(true),
+    /** Public company directory ("API Recherche d'entreprises"), queried without a key. */
+    COMPANY_SEARCH_URL: z.url().default('https://recherche-entreprises.api.gouv.fr'),
+    COMPANY_SEARCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -82,6 +98,21 @@ const Env = z
         code: 'custom',
         path: ['OIDC_ISSUER'],
         message: 'OIDC_ISSUER, OIDC_CLIENT_ID et OIDC_CLIENT_SECRET vont ensemble.',
+      });
+    }
+    if (env.S3_BUCKET && !(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['S3_BUCKET'],
+        message: 'S3_ACCESS_KEY_ID et S3_SECRET_ACCESS_KEY sont obligatoires avec S3_BUCKET.',
+      });
+    }
+    if (!env.S3_BUCKET && (env.S3_ENDPOINT || env.S3_ACCESS_KEY_ID || env.S3_SECRET_ACCESS_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['S3_BUCKET'],
+        message:
+          'S3_BUCKET manque : sans lui, les fichiers iraient dans le dossier local malgré les autres variables S3_*.',
       });
     }
   });

@@ -88,6 +88,29 @@ describe('loadConfig', () => {
     });
   });
 
+  it('needs the S3 keys with S3_BUCKET, and S3_BUCKET with any other S3 variable', () => {
+    expect(() => loadConfig({ S3_BUCKET: 'maestro' })).toThrow(
+      /S3_ACCESS_KEY_ID et S3_SECRET_ACCESS_KEY sont obligatoires avec S3_BUCKET/,
+    );
+    expect(() => loadConfig({ S3_BUCKET: 'maestro', S3_ACCESS_KEY_ID: 'key' })).toThrow(
+      /sont obligatoires avec S3_BUCKET/,
+    );
+    expect(() => loadConfig({ S3_ENDPOINT: 'http://minio:9000' })).toThrow(/S3_BUCKET manque/);
+    expect(() => loadConfig({ S3_BUCKET: 'Mon Compartiment' })).toThrow(
+      /S3_BUCKET doit être un nom de compartiment valide/,
+    );
+    const config = loadConfig({
+      S3_ENDPOINT: 'http://minio:9000',
+      S3_BUCKET: 'maestro',
+      S3_ACCESS_KEY_ID: 'key',
+      S3_SECRET_ACCESS_KEY: 'secret',
+      S3_FORCE_PATH_STYLE: 'false',
+    });
+    expect(config).toMatchObject({ S3_REGION: 'us-east-1', S3_FORCE_PATH_STYLE: false });
+    expect(loadConfig({}).S3_FORCE_PATH_STYLE).toBe(true);
+    expect(loadConfig({}).S3_BUCKET).toBeUndefined();
+  });
+
   it('ignores empty variables', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).PORT).toBe(3000);
   });

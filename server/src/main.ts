@@ -12,6 +12,7 @@ import { RoleLabels } from '@maestro/shared/schema';
 import { createApp } from './app';
 import { hashPassword } from './auth/password';
 import { ConfigError, loadConfig } from './config';
+import { createJobQueue } from './jobs/queue';
 import { createLogger } from './logger';
 
 const rootDir = path.resolve(import.meta.dirname, '../..');
@@ -59,7 +60,10 @@ async function main() {
       : null;
   const demo = demoModule ? await demoModule.seedDemo(db, hashPassword) : null;
 
-  const app = await createApp({ db, config, logger });
+  // Jobs (the mail outbox) run in every instance; pg-boss creates its `pgboss` schema itself.
+  const jobs = createJobQueue({ db, logger });
+  const app = await createApp({ db, config, logger, jobs });
+  await jobs.start();
   const server = app.listen(config.PORT, config.HOST, () => {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     logger.info({ port: config.PORT, seconds }, 'Maestro is listening');
@@ -94,6 +98,10 @@ async function main() {
     server.closeIdleConnections();
     setTimeout(() => server.closeAllConnections(), 2_000).unref();
     await closed;
+    // Running jobs get a few seconds to finish; any still running is retried later.
+    await jobs
+      .stop()
+      .catch((error: Error) => logger.error({ err: error }, 'job queue not stopped'));
     await db.destroy();
     if (embedded) await embedded.stop();
     console.log('  Maestro et sa base de données sont arrêtés.');

@@ -9,8 +9,10 @@ import {
   UserToCreate,
   UserToUpdate,
 } from '../schema/user/user';
+import { companyRoutes } from './companies';
 import { programmingRoutes } from './programming';
 import { route } from './route';
+import { sampleRoutes } from './samples';
 
 export const Health = z.object({
   status: z.literal('ok'),
@@ -129,6 +131,8 @@ export const contract = {
     response: z.array(Laboratory),
   }),
   ...programmingRoutes,
+  ...sampleRoutes,
+  ...companyRoutes,
 } as const;
 
 export type Contract = typeof contract;

@@ -2,3 +2,4 @@ export * from './contract';
 export * from './openapi';
 export * from './programming';
 export * from './route';
+export * from './samples';

@@ -100,6 +100,17 @@ export function buildOpenApi(contract: Contract, info: { version: string }): Jso
       security: spec.access.kind === 'public' ? [] : [{ session: [] }],
     };
     if (spec.access.kind === 'permission') operation['x-permission'] = spec.access.permission;
+    if (spec.consumes === 'binary') {
+      operation.requestBody = {
+        required: true,
+        content: Object.fromEntries(
+          (spec.bodyTypes ?? ['application/octet-stream']).map((type) => [
+            type,
+            { schema: { type: 'string', format: 'binary' } },
+          ]),
+        ),
+      };
+    }
     if (spec.body) {
       operation.requestBody = {
         required: true,

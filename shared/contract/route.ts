@@ -28,6 +28,12 @@ export interface RouteSpec {
    * then only documents it.
    */
   produces?: 'json' | 'file';
+  /**
+   * `json` (default): the body is JSON validated by `body`. `binary`: the handler reads the raw
+   * request stream itself; its content type must be one of `bodyTypes` (else 415).
+   */
+  consumes?: 'json' | 'binary';
+  bodyTypes?: readonly string[];
   /** Content types of a `file` answer, for the documentation. */
   fileTypes?: readonly string[];
   /** Success status; 204 answers no body. */

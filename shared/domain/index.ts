@@ -1,3 +1,4 @@
 export * from './distribution';
 export * from './permissions';
 export * from './programmingPlan';
+export * from './sample';

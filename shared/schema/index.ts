@@ -4,9 +4,12 @@ import { z } from 'zod';
 z.config(z.locales.fr());
 
 export * from './common/common';
+export * from './company/company';
 export * from './laboratory/laboratory';
+export * from './mail/delivery';
 export * from './notification/notification';
 export * from './programming/plan';
 export * from './programming/prescription';
+export * from './sample/sample';
 export * from './user/role';
 export * from './user/user';

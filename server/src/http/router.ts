@@ -58,7 +58,16 @@ export function contractRouter(handlers: Handlers, logger: Logger): express.Rout
         if (spec.access.kind === 'permission' && !hasPermission(user, spec.access.permission)) {
           throw new ForbiddenError();
         }
-        if (spec.body && hasBody(req) && !req.is('application/json')) {
+        if (spec.consumes === 'binary') {
+          const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+          if (!type || !(spec.bodyTypes ?? []).includes(type)) {
+            throw new HttpError(
+              415,
+              'UnsupportedMediaType',
+              `Type de fichier non accepté. Types acceptés : ${(spec.bodyTypes ?? []).join(', ')}.`,
+            );
+          }
+        } else if (spec.body && hasBody(req) && !req.is('application/json')) {
           throw new HttpError(
             415,
             'UnsupportedMediaType',

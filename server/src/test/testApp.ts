@@ -11,13 +11,19 @@ import { type Mailer, MemoryMailer } from '../adapters/mail';
 import { createApp } from '../app';
 import { hashPassword } from '../auth/password';
 import { loadConfig } from '../config';
+import { createJobQueue, type JobQueue } from '../jobs/queue';
 import { createLogger } from '../logger';
+import { createMailOutbox, type MailOutbox } from '../mail/outbox';
 
 export const TEST_PASSWORD = 'Mot-de-passe-de-test-1';
 
 export interface TestContext {
   app: Express;
   db: Db;
+  /** The app's job queue, started unless `useTestApp(…, { jobs: false })`. */
+  jobs: JobQueue;
+  /** The app's mail outbox (fast retries: 3 attempts, no delay). */
+  mailOutbox: MailOutbox;
   fixtures: ReturnType<typeof createFixtures>;
   /** Inserts a user straight into the database (not through the code under test). */
   insertUser: (
@@ -38,7 +44,7 @@ export interface TestContext {
  */
 export function useTestApp(
   env: Record<string, string> = {},
-  options: { mailer?: Mailer } = {},
+  options: { mailer?: Mailer; jobs?: boolean } = {},
 ): TestContext {
   const seed = testSeed();
   const context = { fixtures: createFixtures(seed) } as TestContext;
@@ -51,15 +57,38 @@ export function useTestApp(
     context.db = database.db;
     passwordHash = await hashPassword(TEST_PASSWORD);
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
+    const logger = createLogger(process.env.TEST_LOG_LEVEL === 'error' ? 'error' : 'silent');
+    const mailer = options.mailer ?? new MemoryMailer();
+    // Starting pg-boss on the test database (its schema included) takes some 40–70 ms.
+    const jobs = createJobQueue({
+      db: database.db,
+      logger,
+      maintenance: false,
+      pollingIntervalSeconds: 0.5,
+    });
+    context.jobs = jobs;
+    context.mailOutbox = createMailOutbox({
+      db: database.db,
+      queue: jobs,
+      mailer,
+      logger,
+      retry: { limit: 2, delaySeconds: 0, backoff: false },
+    });
     context.app = await createApp({
       db: database.db,
       config,
-      logger: createLogger('silent'),
-      mailer: options.mailer ?? new MemoryMailer(),
+      logger,
+      mailer,
+      jobs,
+      mailOutbox: context.mailOutbox,
     });
+    if (options.jobs !== false) await jobs.start();
     if (process.env.TEST_SEED === undefined) console.info(`fixtures seed: TEST_SEED=${seed}`);
   });
-  afterAll(async () => drop());
+  afterAll(async () => {
+    await context.jobs?.stop();
+    await drop();
+  });
 
   context.insertUser = async (role, overrides = {}) => {
     const { disabled, ...rest } = overrides;

@@ -1,0 +1,12 @@
+export {
+  type AnalysisRequestTable,
+  analysisRequestCsv,
+  analysisRequestDefinition,
+  analysisRequestRows,
+  analysisRequestXlsx,
+} from './analysisRequest';
+export { type BlankFormInput, blankFormDefinition } from './blankForm';
+export { type Authority, orderingAuthority, type SampleDocumentData } from './data';
+export { code128Canvas, encodeCode128B, labelsDefinition } from './labels';
+export { renderPdf } from './render';
+export { supportDocumentDefinition } from './supportDocument';
