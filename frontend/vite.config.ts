@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { serviceWorker } from './vite.sw.js';
 
 const require = createRequire(import.meta.url);
 const dsfrDir = path.join(
@@ -43,7 +44,7 @@ function dsfrIcons(): Plugin {
  * In development, `vite` proxies `/api` to the server started with `pnpm dev`.
  */
 export default defineConfig({
-  plugins: [react(), dsfrIcons()],
+  plugins: [react(), dsfrIcons(), serviceWorker()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,10 +1,13 @@
 import { Header } from '@codegouvfr/react-dsfr/Header';
+import { hasPermission } from '@maestro/shared/domain';
 import type { AuthUser } from '@maestro/shared/schema';
 import { RoleLabels } from '@maestro/shared/schema';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { useLocation } from 'react-router';
 import { unreadNotificationsQuery } from '../pages/notifications/queries';
+import { useLogoutGuard } from '../samples/offline/LogoutGuard';
+import { SyncBadge } from '../samples/offline/SyncBadge';
 import { useLaboratories } from './laboratories';
 import { isCurrentSection, navigationLinks } from './navigation';
 import { scopeLabel } from './scope';
@@ -87,38 +90,48 @@ interface AppHeaderProps {
 export function AppHeader({ user, onLogout, loggingOut = false }: AppHeaderProps) {
   const { pathname } = useLocation();
   const unread = useUnreadNotifications(user !== null);
+  // Logging out with unsynced samples warns and offers an export first.
+  const logoutGuard = useLogoutGuard(user?.id ?? null, onLogout);
   return (
-    <Header
-      brandTop={brandTop}
-      serviceTitle="Maestro"
-      serviceTagline="Plans de surveillance et de contrôle de la chaîne alimentaire"
-      homeLinkProps={homeLinkProps}
-      quickAccessItems={
-        user
-          ? [
-              <CurrentUser key="user" user={user} />,
-              {
-                iconId: 'fr-icon-notification-3-line',
-                text: <NotificationsText unread={unread} />,
-                linkProps: { to: '/notifications', title: 'Notifications' },
-              },
-              {
-                iconId: 'fr-icon-logout-box-r-line',
-                text: 'Se déconnecter',
-                buttonProps: { onClick: onLogout, disabled: loggingOut, type: 'button' },
-              },
-            ]
-          : []
-      }
-      navigation={
-        user
-          ? navigationLinks(user.role).map((link) => ({
-              text: link.label,
-              linkProps: { to: link.path },
-              isActive: isCurrentSection(link.path, pathname),
-            }))
-          : undefined
-      }
-    />
+    <>
+      <Header
+        brandTop={brandTop}
+        serviceTitle="Maestro"
+        serviceTagline="Plans de surveillance et de contrôle de la chaîne alimentaire"
+        homeLinkProps={homeLinkProps}
+        quickAccessItems={
+          user
+            ? [
+                <CurrentUser key="user" user={user} />,
+                {
+                  iconId: 'fr-icon-notification-3-line',
+                  text: <NotificationsText unread={unread} />,
+                  linkProps: { to: '/notifications', title: 'Notifications' },
+                },
+                {
+                  iconId: 'fr-icon-logout-box-r-line',
+                  text: 'Se déconnecter',
+                  buttonProps: {
+                    onClick: logoutGuard.requestLogout,
+                    disabled: loggingOut,
+                    type: 'button',
+                  },
+                },
+              ]
+            : []
+        }
+        navigation={
+          user
+            ? navigationLinks(user.role).map((link) => ({
+                text: link.label,
+                linkProps: { to: link.path },
+                isActive: isCurrentSection(link.path, pathname),
+              }))
+            : undefined
+        }
+      />
+      {user && hasPermission(user, 'sample.create') && <SyncBadge userId={user.id} />}
+      {logoutGuard.dialog}
+    </>
   );
 }

@@ -13,20 +13,20 @@ vi.stubGlobal(
 afterEach(cleanup);
 
 describe('navigation per role', () => {
-  it('shows home to every role, programming to its readers and users to the administrator only', () => {
+  it('shows home to every role, programming and samples to their readers, users to the administrator only', () => {
     const entries = Object.fromEntries(
       RoleList.map((role) => [role, navigationLinks(role).map((link) => link.entry)]),
     );
     expect(entries).toEqual({
-      Administrator: ['home', 'programming', 'users'],
-      NationalCoordinator: ['home', 'programming'],
-      NationalObserver: ['home', 'programming'],
-      RegionalCoordinator: ['home', 'programming'],
-      RegionalObserver: ['home', 'programming'],
-      DepartmentalCoordinator: ['home', 'programming'],
-      DepartmentalObserver: ['home', 'programming'],
-      Sampler: ['home', 'programming'],
-      LaboratoryUser: ['home'],
+      Administrator: ['home', 'programming', 'samples', 'users'],
+      NationalCoordinator: ['home', 'programming', 'samples'],
+      NationalObserver: ['home', 'programming', 'samples'],
+      RegionalCoordinator: ['home', 'programming', 'samples'],
+      RegionalObserver: ['home', 'programming', 'samples'],
+      DepartmentalCoordinator: ['home', 'programming', 'samples'],
+      DepartmentalObserver: ['home', 'programming', 'samples'],
+      Sampler: ['home', 'programming', 'samples'],
+      LaboratoryUser: ['home', 'samples'],
     });
   });
 
@@ -38,10 +38,10 @@ describe('navigation per role', () => {
       .map((link) => link.textContent);
     expect(links).toEqual(
       role === 'Administrator'
-        ? ['Accueil', 'Programmation', 'Utilisateurs']
+        ? ['Accueil', 'Programmation', 'Prélèvements', 'Utilisateurs']
         : role === 'LaboratoryUser'
-          ? ['Accueil']
-          : ['Accueil', 'Programmation'],
+          ? ['Accueil', 'Prélèvements']
+          : ['Accueil', 'Programmation', 'Prélèvements'],
     );
 
     const [desktop] = screen.getAllByTestId('current-user');

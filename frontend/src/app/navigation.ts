@@ -15,7 +15,7 @@ export const NavigationLabels: Record<NavigationEntry, string> = {
 export const NavigationPaths: Record<NavigationEntry, string | null> = {
   home: '/',
   programming: '/programmation',
-  samples: null,
+  samples: '/prelevements',
   analyses: null,
   dashboard: null,
   laboratories: null,

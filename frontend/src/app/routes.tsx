@@ -13,6 +13,9 @@ const UserEditPage = lazy(() => import('../pages/users/UserEditPage'));
 const ProgrammingPlansPage = lazy(() => import('../pages/programming/ProgrammingPlansPage'));
 const PlanCreatePage = lazy(() => import('../pages/programming/PlanCreatePage'));
 const PlanPage = lazy(() => import('../pages/programming/PlanPage'));
+const SamplesPage = lazy(() => import('../pages/samples/SamplesPage'));
+const SampleNewPage = lazy(() => import('../pages/samples/SampleNewPage'));
+const SampleRecordPage = lazy(() => import('../pages/samples/SampleRecordPage'));
 const NotificationsPage = lazy(() => import('../pages/notifications/NotificationsPage'));
 const AccessibilityPage = lazy(() => import('../pages/accessibility/AccessibilityPage'));
 const NotFoundPage = lazy(() => import('../pages/not-found/NotFoundPage'));
@@ -44,6 +47,21 @@ export function AppRoutes() {
                 <Route index element={<PlanCreatePage />} />
               </Route>
               <Route path=":planId" element={<PlanPage />} />
+            </Route>
+            <Route path="/prelevements" element={<RequirePermission permission="sample.read" />}>
+              <Route index element={<SamplesPage />} />
+            </Route>
+            <Route
+              path="/prelevements/nouveau"
+              element={<RequirePermission permission="sample.create" />}
+            >
+              <Route index element={<SampleNewPage />} />
+            </Route>
+            <Route
+              path="/prelevements/:sampleId"
+              element={<RequirePermission permission="sample.read" />}
+            >
+              <Route index element={<SampleRecordPage />} />
             </Route>
             <Route path="/notifications" element={<NotificationsPage />} />
           </Route>

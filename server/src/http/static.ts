@@ -4,8 +4,9 @@ import express, { type Router } from 'express';
 import { NotFoundError } from './errors';
 
 /**
- * The built web app (frontend/dist): hashed assets cached for a year, index.html never, and
- * every other GET that asks for a page answered with index.html (client-side routes).
+ * The built web app (frontend/dist): hashed assets cached for a year, index.html and the
+ * service worker never, and every other GET that asks for a page answered with index.html
+ * (client-side routes).
  */
 export function frontendRouter(distDir: string): Router {
   const router = express.Router();
@@ -30,7 +31,21 @@ export function frontendRouter(distDir: string): Router {
       fallthrough: false,
     }),
   );
-  router.use(express.static(distDir, { index: false, maxAge: '1h' }));
+  router.use(
+    express.static(distDir, {
+      index: false,
+      maxAge: '1h',
+      setHeaders: (res, file) => {
+        // The service worker, the shell it precaches and the web app manifest are checked
+        // again at each use: a new build is picked up at once (the worker handles offline).
+        const name = path.relative(distDir, file);
+        if (name === 'sw.js' || name === 'index.html' || name === 'manifest.webmanifest') {
+          res.setHeader('Cache-Control', 'no-cache');
+        }
+        if (name === 'sw.js') res.setHeader('Service-Worker-Allowed', '/');
+      },
+    }),
+  );
   router.get(/^\/(?!api\/).*/, (req, res, next) => {
     if (path.extname(req.path) !== '' || !req.accepts('html')) {
       next(new NotFoundError('Ce fichier n’existe pas.'));

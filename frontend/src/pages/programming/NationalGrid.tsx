@@ -21,6 +21,7 @@ import {
   remainingProblems,
   rowTotal,
 } from './nationalGrid';
+import { type Realised, realisedShort, realisedText, useRealised } from './realised';
 import { SaveFeedback } from './SaveFeedback';
 import { useUnsavedChangesWarning } from './unsaved';
 
@@ -57,6 +58,7 @@ export function NationalGrid({
   const [lastEdited, setLastEdited] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const resultRef = useRef<HTMLDivElement>(null);
+  const realised = useRealised(plan);
 
   const changes = useMemo(() => changedCells(prescriptions, draft), [prescriptions, draft]);
   const invalid = useMemo(() => invalidCells(prescriptions, draft), [prescriptions, draft]);
@@ -220,6 +222,7 @@ export function NationalGrid({
                       <>
                         <th scope="col">Total réparti</th>
                         <th scope="col">Reste</th>
+                        {realised && <th scope="col">Réalisation</th>}
                       </>
                     )}
                   </tr>
@@ -235,6 +238,7 @@ export function NationalGrid({
                       editable={editable}
                       laboratories={laboratories}
                       showTotals={national}
+                      realised={realised}
                       onEdit={onEdit}
                     />
                   ))}
@@ -273,6 +277,17 @@ export function NationalGrid({
                           0,
                         )}
                       </td>
+                      {realised && (
+                        <td className="maestro-grid__number" data-testid="realised-total">
+                          {realisedText(
+                            prescriptions.reduce(
+                              (sum, p) => sum + realised.ofPrescription(p.id),
+                              0,
+                            ),
+                            prescriptions.reduce((sum, p) => sum + p.sampleCount, 0),
+                          )}
+                        </td>
+                      )}
                     </tr>
                   </tfoot>
                 )}
@@ -354,6 +369,8 @@ interface GridRowProps {
   editable: boolean;
   laboratories: readonly Laboratory[] | undefined;
   showTotals: boolean;
+  /** The samples taken, once the campaign is open. */
+  realised: Realised | null;
   onEdit: (prescription: Prescription, regionCode: string, change: Partial<CellDraft>) => void;
 }
 
@@ -366,6 +383,7 @@ const GridRow = memo(function GridRow({
   editable,
   laboratories,
   showTotals,
+  realised,
   onEdit,
 }: GridRowProps) {
   const draft: GridDraft = row ? { [prescription.id]: row } : {};
@@ -402,6 +420,15 @@ const GridRow = memo(function GridRow({
               {nationalLab && cell.laboratoryId && (
                 <span className="fr-text--xs maestro-grid__meta">{labName(cell.laboratoryId)}</span>
               )}
+              {realised && (count || realised.ofRegion(prescription.id, code) > 0) ? (
+                <span
+                  className="fr-text--xs maestro-grid__meta"
+                  data-testid={`realised-${prescription.id}-${code}`}
+                >
+                  <span className="fr-sr-only">, </span>
+                  {realisedShort(realised.ofRegion(prescription.id, code))}
+                </span>
+              ) : null}
             </td>
           );
         }
@@ -456,6 +483,11 @@ const GridRow = memo(function GridRow({
               prescription.sampleCount - total
             )}
           </td>
+          {realised && (
+            <td className="maestro-grid__number" data-testid={`realised-${prescription.id}`}>
+              {realisedText(realised.ofPrescription(prescription.id), prescription.sampleCount)}
+            </td>
+          )}
         </>
       )}
     </tr>

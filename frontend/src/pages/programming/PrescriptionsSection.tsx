@@ -24,6 +24,7 @@ import {
   prescriptionFormValuesOf,
   toPrescriptionToSave,
 } from './prescriptionForm';
+import { type Realised, realisedShort, realisedText, useRealised } from './realised';
 import { substanceLabel } from './SubstancePicker';
 
 /** Which count the list shows: the national one, the user's region's, or their department's. */
@@ -89,6 +90,66 @@ function scopedCount(
   }
 }
 
+/**
+ * What the user's scope has taken of a line, against what it was given: null when the line
+ * has no count for that scope (a department of a plan split by region only).
+ */
+function scopedRealisation(
+  prescription: Prescription,
+  scope: CountScope,
+  realised: Realised,
+): { realised: number; programmed: number | null } {
+  switch (scope.kind) {
+    case 'national':
+      return {
+        realised: realised.ofPrescription(prescription.id),
+        programmed: prescription.sampleCount,
+      };
+    case 'region':
+      return {
+        realised: realised.ofRegion(prescription.id, scope.regionCode),
+        programmed:
+          prescription.regions.find((r) => r.regionCode === scope.regionCode)?.sampleCount ?? 0,
+      };
+    case 'department':
+      return {
+        realised: realised.ofDepartment(prescription.id, scope.departmentCode),
+        programmed:
+          prescription.departments.find((d) => d.departmentCode === scope.departmentCode)
+            ?.sampleCount ?? null,
+      };
+  }
+}
+
+const realisationText = ({
+  realised,
+  programmed,
+}: {
+  realised: number;
+  programmed: number | null;
+}) => (programmed === null ? realisedShort(realised) : realisedText(realised, programmed));
+
+const realisationOf: Record<CountScope['kind'], string> = {
+  national: 'du plan',
+  region: 'de la région',
+  department: 'du département',
+};
+
+/** The realisation of every line of the scope together. */
+function totalRealisation(
+  prescriptions: readonly Prescription[],
+  scope: CountScope,
+  realised: Realised,
+): { realised: number; programmed: number | null } {
+  const lines = prescriptions.map((p) => scopedRealisation(p, scope, realised));
+  return {
+    realised: lines.reduce((sum, line) => sum + line.realised, 0),
+    programmed: lines.some((line) => line.programmed !== null)
+      ? lines.reduce((sum, line) => sum + (line.programmed ?? 0), 0)
+      : null,
+  };
+}
+
 /** The prescriptions of the plan: read-only, or editable by the national coordinator. */
 export function PrescriptionsSection({
   plan,
@@ -104,6 +165,7 @@ export function PrescriptionsSection({
   const [toDelete, setToDelete] = useState<Prescription | null>(null);
   const noticeRef = useRef<HTMLDivElement>(null);
   const formTitleRef = useRef<HTMLHeadingElement>(null);
+  const realised = useRealised(plan);
 
   useEffect(() => {
     if (mode.kind !== 'list') formTitleRef.current?.focus();
@@ -174,6 +236,13 @@ export function PrescriptionsSection({
         </Button>
       )}
 
+      {realised && prescriptions.length > 0 && (
+        <p className="fr-text--lg fr-mb-2w" data-testid="realised-total">
+          Réalisation {realisationOf[scope.kind]} :{' '}
+          {realisationText(totalRealisation(prescriptions, scope, realised))}
+        </p>
+      )}
+
       {prescriptions.length === 0 ? (
         <p data-testid="prescriptions-empty">
           {editable
@@ -196,6 +265,7 @@ export function PrescriptionsSection({
                     <tr>
                       <th scope="col">Prescription</th>
                       <th scope="col">{countHeader[scope.kind]}</th>
+                      {realised && <th scope="col">Réalisation</th>}
                       <th scope="col">Laboratoire</th>
                       <th scope="col">Substances</th>
                       <th scope="col">Instructions</th>
@@ -217,6 +287,11 @@ export function PrescriptionsSection({
                             </span>
                           </th>
                           <td>{scopedCount(prescription, scope, plan.distributionKind)}</td>
+                          {realised && (
+                            <td data-testid={`realised-${prescription.id}`}>
+                              {realisationText(scopedRealisation(prescription, scope, realised))}
+                            </td>
+                          )}
                           <td>{laboratoryOf(prescription, scope, laboratories)}</td>
                           <td>
                             {prescription.substances.length === 0 ? (

@@ -7,6 +7,7 @@ import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../../api/client';
 import { countOf, regionLabel, scrollableRegion } from './labels';
 import { parseCount } from './nationalGrid';
+import { realisedShort, realisedText, useRealised } from './realised';
 import {
   changedSplits,
   departmentCount,
@@ -60,6 +61,7 @@ export function RegionalSplit({
   const [lastEdited, setLastEdited] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const resultRef = useRef<HTMLDivElement>(null);
+  const realised = useRealised(plan);
 
   const changed = useMemo(
     () => changedSplits(lines, draft, departmentCodes),
@@ -216,6 +218,7 @@ export function RegionalSplit({
                     ))}
                     <th scope="col">Total réparti</th>
                     <th scope="col">Reste</th>
+                    {realised && <th scope="col">Réalisation</th>}
                     <th scope="col">Laboratoire</th>
                     {commentLink && <th scope="col">Commentaires</th>}
                   </tr>
@@ -272,6 +275,19 @@ export function RegionalSplit({
                                   <span className="fr-sr-only">aucun</span>
                                 </>
                               )}
+                              {realised &&
+                              (departmentCount(value, department.code) ||
+                                realised.ofDepartment(prescription.id, department.code) > 0) ? (
+                                <span
+                                  className="fr-text--xs maestro-grid__meta"
+                                  data-testid={`realised-${prescription.id}-${department.code}`}
+                                >
+                                  <span className="fr-sr-only">, </span>
+                                  {realisedShort(
+                                    realised.ofDepartment(prescription.id, department.code),
+                                  )}
+                                </span>
+                              ) : null}
                             </td>
                           );
                         })}
@@ -292,6 +308,17 @@ export function RegionalSplit({
                             line.sampleCount - total
                           )}
                         </td>
+                        {realised && (
+                          <td
+                            className="maestro-grid__number"
+                            data-testid={`realised-${prescription.id}`}
+                          >
+                            {realisedText(
+                              realised.ofRegion(prescription.id, regionCode),
+                              line.sampleCount,
+                            )}
+                          </td>
+                        )}
                         <td>
                           {editable && delegated ? (
                             <select

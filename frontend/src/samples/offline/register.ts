@@ -1,0 +1,25 @@
+/**
+ * Offline start-up (called by main.tsx): registers the service worker that keeps the app
+ * shell for a cold start without network (production builds only), and makes react-query try
+ * its requests even when the browser says it is offline: the service worker may answer them
+ * from its copy, and connectivity is what the API answers, never `navigator.onLine` alone.
+ */
+export function startOffline(): void {
+  void import('@tanstack/react-query').then(({ onlineManager }) => {
+    onlineManager.setEventListener((setOnline) => {
+      setOnline(true);
+      return () => {};
+    });
+  });
+  if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
+  const register = () => {
+    navigator.serviceWorker
+      .register('/sw.js', { scope: '/', updateViaCache: 'none' })
+      .catch((error: unknown) => {
+        // Not fatal: the app works online; IndexedDB keeps the samples anyway.
+        console.warn('Service worker non enregistré', error);
+      });
+  };
+  if (document.readyState === 'complete') register();
+  else window.addEventListener('load', register, { once: true });
+}
