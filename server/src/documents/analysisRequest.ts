@@ -272,10 +272,19 @@ export function analysisRequestRows(data: SampleDocumentData): AnalysisRequestTa
   return { header: COLUMNS.map((c) => c.header), rows };
 }
 
-/** The same table as CSV for French Excel: UTF-8 with a BOM, `;`, CRLF, never a formula. */
+/** A cell for French Excel, decimal numbers with a comma (`1,5`). */
+const frenchCsvField = (cell: Cell) =>
+  typeof cell === 'number' ? String(cell).replace('.', ',') : csvField(cell);
+
+/**
+ * The same table as CSV for French Excel: UTF-8 with a BOM, `;`, CRLF, decimal commas, never a
+ * formula.
+ */
 export function analysisRequestCsv(data: SampleDocumentData): Buffer {
   const { header, rows } = analysisRequestRows(data);
-  const text = [header, ...rows].map((cells) => `${cells.map(csvField).join(';')}\r\n`).join('');
+  const text = [header, ...rows]
+    .map((cells) => `${cells.map(frenchCsvField).join(';')}\r\n`)
+    .join('');
   return Buffer.from(`\uFEFF${text}`, 'utf8');
 }
 

@@ -184,6 +184,7 @@ export function blankFormDefinition(input: BlankFormInput): TDocumentDefinitions
           [95, '*', 70],
           ['Code', 'Substance', 'Méthode'],
           Array.from({ length: 6 }, (): TableCell[] => [' ', ' ', ' ']),
+          { rowHeight: 16 },
         ),
 
     heading('Échantillons et scellés'),
@@ -210,6 +211,7 @@ export function blankFormDefinition(input: BlankFormInput): TDocumentDefinitions
             : choices(['Préleveur', 'Détenteur']),
         ]),
       ),
+      { rowHeight: 18 },
     ),
 
     heading('Déclaration du détenteur'),

@@ -129,12 +129,6 @@ const timeFormat = new Intl.DateTimeFormat('fr-FR', {
   minute: '2-digit',
   hourCycle: 'h23',
 });
-const longDateFormat = new Intl.DateTimeFormat('fr-FR', {
-  timeZone: TIME_ZONE,
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-});
 
 const toDate = (value: Date | string) => (typeof value === 'string' ? new Date(value) : value);
 
@@ -149,10 +143,6 @@ export const formatTime = (value: Date | string | null | undefined): string =>
 /** `14/03/2026 à 09:05` in Paris time. */
 export const formatDateTime = (value: Date | string | null | undefined): string =>
   value ? `${formatDate(value)} à ${formatTime(value)}` : MISSING;
-
-/** `14 mars 2026` in Paris time. */
-export const formatLongDate = (value: Date | string | null | undefined): string =>
-  value ? withoutNarrowSpace(longDateFormat.format(toDate(value))) : MISSING;
 
 // ————— Referential labels —————
 

@@ -1,4 +1,5 @@
 export {
+  ANALYSIS_REQUEST_TITLE,
   type AnalysisRequestTable,
   analysisRequestCsv,
   analysisRequestDefinition,
@@ -9,4 +10,4 @@ export { type BlankFormInput, blankFormDefinition } from './blankForm';
 export { type Authority, orderingAuthority, type SampleDocumentData } from './data';
 export { code128Canvas, encodeCode128B, labelsDefinition } from './labels';
 export { renderPdf } from './render';
-export { supportDocumentDefinition } from './supportDocument';
+export { SUPPORT_DOCUMENT_TITLE, supportDocumentDefinition } from './supportDocument';

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type {
@@ -15,10 +16,10 @@ import type { Authority } from './data';
  * PDF rendering in process with pdfmake (no browser), and the building blocks the sample
  * documents share.
  *
- * pdfmake is loaded from node_modules at run time (not bundled by esbuild: pdfkit and its
- * dependencies find data files beside their own sources), and configured once: Roboto from the
- * pdfmake package, no remote URL ever fetched, no local file read outside the font folder (an
- * image or font path slipped into a definition is refused, not read).
+ * pdfmake is loaded from node_modules on the first render (not at start, and not bundled by
+ * esbuild: pdfkit and its dependencies find data files beside their own sources) and configured
+ * once: Roboto from the pdfmake package, no remote URL ever fetched, no local file read outside
+ * the font folder (an image or font path slipped into a definition is refused, not read).
  */
 
 const requireFromHere = createRequire(import.meta.url);
@@ -31,30 +32,143 @@ export const FONT_DIR = path.join(
   'Roboto',
 );
 
+const FONT_FILES = {
+  normal: 'Roboto-Regular.ttf',
+  bold: 'Roboto-Medium.ttf',
+  italics: 'Roboto-Italic.ttf',
+  bolditalics: 'Roboto-MediumItalic.ttf',
+} as const;
+
 const isInside = (folder: string, file: string) => {
   const relative = path.relative(folder, path.resolve(file));
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 };
 
 /**
+ * Fonts parsed once for the whole process. pdfkit parses the font files anew for every document
+ * (fontkit `create`), then decodes the substitution and positioning tables again while shaping
+ * the text: about two thirds of the time of a two-page support document (measured: 79 → 28 ms).
+ * fontkit lets an application register font formats; this one recognises a small token
+ * (`MAESTRO-FONT:<file>`) and answers with the font parsed the first time, tables already
+ * decoded. The tokens stand in pdfmake's virtual file system in place of the files. Each document
+ * still gets its own subset of the font, and the bytes are the same as without the sharing.
+ */
+interface FontkitModule {
+  create(buffer: Uint8Array): object;
+  registerFormat(format: unknown): void;
+}
+
+const TOKEN_PREFIX = Buffer.from('MAESTRO-FONT:');
+const VIRTUAL_FOLDER = 'maestro-fonts';
+
+/**
+ * The fonts, parsed on first use. Kept on `globalThis`: fontkit is one module per process,
+ * however often this file is evaluated (test runners load it once per test file).
+ */
+function loadSharedFonts(): Map<string, object> {
+  const key = Symbol.for('maestro.documents.sharedFonts');
+  const registry = globalThis as typeof globalThis & { [key]?: Map<string, object> };
+  const existing = registry[key];
+  if (existing) return existing;
+  const fonts = new Map<string, object>();
+  const fromPdfkit = createRequire(
+    createRequire(requireFromHere.resolve('pdfmake')).resolve('pdfkit'),
+  );
+  const fontkit = fromPdfkit('fontkit') as FontkitModule;
+  const tokenName = (buffer: Uint8Array) =>
+    buffer.length > TOKEN_PREFIX.length &&
+    Buffer.from(buffer.buffer, buffer.byteOffset, TOKEN_PREFIX.length).equals(TOKEN_PREFIX)
+      ? Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+          .subarray(TOKEN_PREFIX.length)
+          .toString('utf8')
+      : null;
+  class SharedFontFormat {
+    static probe(buffer: Uint8Array): boolean {
+      const name = tokenName(buffer);
+      return name !== null && fonts.has(name);
+    }
+    constructor(stream: { buffer: Uint8Array }) {
+      const font = fonts.get(tokenName(stream.buffer) ?? '');
+      if (!font) throw new Error('unknown shared font');
+      // biome-ignore lint/correctness/noConstructorReturn: fontkit instantiates formats with `new`; this one hands back the font parsed once
+      return font as SharedFontFormat;
+    }
+  }
+  fontkit.registerFormat(SharedFontFormat);
+  for (const file of Object.values(FONT_FILES)) {
+    const font = fontkit.create(readFileSync(path.join(FONT_DIR, file))) as ShapingFont;
+    memoiseShaping(font);
+    fonts.set(file, font);
+  }
+  registry[key] = fonts;
+  return fonts;
+}
+
+/** What pdfkit uses of a fontkit font's shaping: glyphs and positions, per word. */
+interface GlyphRunLike {
+  glyphs: unknown[];
+  positions: object[];
+}
+interface ShapingFont {
+  layout(text: string, ...options: unknown[]): GlyphRunLike;
+}
+
+/** Words shaped and kept, at most: the words of many documents (a few MB). */
+const SHAPED_WORDS = 20_000;
+
+/**
+ * Shaping (substitutions, kerning) is the other half of the time of a document, and pdfkit keeps
+ * what it shaped for one document only. The same words come back in every document, so the runs
+ * are kept with the font for the process; pdfkit scales the positions of the run it is given in
+ * place, so it always gets a copy. Calls with explicit features or options are not kept.
+ */
+function memoiseShaping(font: ShapingFont): void {
+  const shape = font.layout.bind(font);
+  const runs = new Map<string, GlyphRunLike>();
+  const copy = <T extends object>(value: T): T =>
+    Object.assign(Object.create(Object.getPrototypeOf(value)) as T, value);
+  font.layout = (text, ...options) => {
+    if (options.some((option) => option !== undefined)) return shape(text, ...options);
+    let run = runs.get(text);
+    if (!run) {
+      run = shape(text);
+      if (runs.size >= SHAPED_WORDS) runs.clear();
+      runs.set(text, run);
+    }
+    return Object.assign(copy(run), {
+      glyphs: [...run.glyphs],
+      positions: run.positions.map(copy),
+    });
+  };
+}
+
+/**
  * The module's printer: an instance of its own rather than pdfmake's process-wide singleton, so
  * that no other user of pdfmake in the process changes its fonts or loosens its policies.
  */
-const printer: PdfMake = (() => {
-  const shared = requireFromHere('pdfmake') as PdfMake & { constructor: new () => PdfMake };
+let printer: PdfMake | null = null;
+
+function getPrinter(): PdfMake {
+  if (printer) return printer;
+  const shared = requireFromHere('pdfmake') as PdfMake & {
+    constructor: new () => PdfMake;
+    virtualfs: { writeFileSync(name: string, content: Buffer): void };
+  };
   const instance = new shared.constructor();
-  instance.setFonts({
-    Roboto: {
-      normal: path.join(FONT_DIR, 'Roboto-Regular.ttf'),
-      bold: path.join(FONT_DIR, 'Roboto-Medium.ttf'),
-      italics: path.join(FONT_DIR, 'Roboto-Italic.ttf'),
-      bolditalics: path.join(FONT_DIR, 'Roboto-MediumItalic.ttf'),
-    },
-  });
+  const sharedFonts = loadSharedFonts();
+  const fonts: Record<string, string> = {};
+  for (const [style, file] of Object.entries(FONT_FILES)) {
+    if (!sharedFonts.has(file)) throw new Error(`font ${file} not loaded`);
+    const name = `${VIRTUAL_FOLDER}/${file}`;
+    shared.virtualfs.writeFileSync(name, Buffer.concat([TOKEN_PREFIX, Buffer.from(file)]));
+    fonts[style] = name;
+  }
+  instance.setFonts({ Roboto: fonts });
   instance.setUrlAccessPolicy(() => false);
   instance.setLocalAccessPolicy((file) => isInside(FONT_DIR, file));
+  printer = instance;
   return instance;
-})();
+}
 
 export const PDF_AUTHOR = 'Maestro';
 
@@ -70,7 +184,9 @@ export async function renderPdf(definition: TDocumentDefinitions): Promise<Buffe
     producer: PDF_AUTHOR,
     ...definition.info,
   };
-  return printer.createPdf({ ...definition, info }).getBuffer();
+  return getPrinter()
+    .createPdf({ ...definition, info })
+    .getBuffer();
 }
 
 // ————— Building blocks —————
@@ -78,8 +194,6 @@ export async function renderPdf(definition: TDocumentDefinitions): Promise<Buffe
 export const Colors = {
   /** DSFR « bleu France ». */
   blue: '#000091',
-  /** DSFR « rouge Marianne ». */
-  red: '#E1000F',
   error: '#CE0500',
   errorBackground: '#FFE9E9',
   text: '#161616',
@@ -175,13 +289,19 @@ export function grid(
   widths: (number | string)[],
   header: string[],
   rows: TableCell[][],
-  options: { fillRow?: (index: number) => string | undefined } = {},
+  options: {
+    fillRow?: (index: number) => string | undefined;
+    /** Least height of the body rows, e.g. room to write by hand. */
+    rowHeight?: number;
+  } = {},
 ): Content {
+  const { rowHeight } = options;
   return {
     table: {
       headerRows: 1,
       dontBreakRows: true,
       widths,
+      ...(rowHeight ? { heights: (row: number) => (row === 0 ? 'auto' : rowHeight) } : {}),
       body: [header.map((text): TableCell => ({ text, style: 'tableHeader' })), ...rows],
     },
     layout: {

@@ -156,7 +156,7 @@ function body(data: SampleDocumentData, copyNumber: number): Content[] {
     lines.length === 0
       ? { text: 'Aucun échantillon.', style: 'mention' }
       : grid(
-          [28, 30, 100, 52, 68, 40, '*'],
+          [26, 24, 100, 48, 66, 52, '*'],
           ['Éch.', 'Ex.', 'Référence', 'Quantité', 'N° de scellé', '2002/63/CE', 'Destinataire'],
           lines.map((line): TableCell[] => [
             line.letter,

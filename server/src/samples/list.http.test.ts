@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import { get, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { LaboratorySeedList } from '@maestro/shared/referential';
 import type { SampleListItem, SamplePage, SampleStatus } from '@maestro/shared/schema';
 import ExcelJS from 'exceljs';
 import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { request as http, useTestApp } from '../test/testApp';
+import { request as http, TEST_PASSWORD, useTestApp } from '../test/testApp';
 import { sampleExportColumns } from './listRoutes';
 
 const t = useTestApp();
@@ -525,6 +526,7 @@ describe('counts per status', () => {
 
   it('stays exact when samples are created, moved and deleted', async () => {
     const before = (await page(agents.national, 'departmentCode=69')).statusCounts;
+    const regionBefore = (await page(agents.ara)).statusCounts;
     const [moved] = await t
       .db('samples')
       .insert(
@@ -542,11 +544,20 @@ describe('counts per status', () => {
     await t.db('samples').where({ id: moved.id }).update({ companyName: 'Sans effet' });
     let after = (await page(agents.national, 'departmentCode=69')).statusCounts;
     expect(after).toEqual({ ...before, Submitted: before.Submitted + 1 });
+    // the regional rollup too
+    const regionAfter = (await page(agents.ara)).statusCounts;
+    expect(regionAfter).toEqual({ ...regionBefore, Submitted: regionBefore.Submitted + 1 });
+    expect((await page(agents.national, 'regionCode=84')).statusCounts).toEqual(regionAfter);
     await t.db('samples').where({ id: moved.id }).update({ departmentCode: '01' });
     after = (await page(agents.national, 'departmentCode=69')).statusCounts;
     expect(after).toEqual(before);
+    expect((await page(agents.ara)).statusCounts).toEqual(regionAfter);
+    await t.db('samples').where({ id: moved.id }).update({ status: 'Sent', regionCode: '11' });
+    expect((await page(agents.idf)).total).toBe(4);
     await t.db('samples').where({ id: moved.id }).delete();
     expect((await page(agents.national, 'departmentCode=01')).total).toBe(2);
+    expect((await page(agents.ara)).statusCounts).toEqual(regionBefore);
+    expect((await page(agents.idf)).total).toBe(3);
   });
 });
 
@@ -720,6 +731,53 @@ describe('many samples', () => {
     expect(response.body.items).toHaveLength(5000);
     expect(response.body.truncated).toBe(true);
     expect(response.body.items[0].reference).toBe('NOR-26-000001');
+  });
+
+  it('leaves no transaction open when the client leaves a download', async () => {
+    const server = t.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as AddressInfo;
+    const observer = await t.insertUser('NationalObserver');
+    const login = await http(t.app)
+      .post('/api/auth/login')
+      .send({ email: observer.email, password: TEST_PASSWORD });
+    const cookie = (login.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const req = get(
+          {
+            port,
+            host: '127.0.0.1',
+            path: '/api/samples/export?format=xlsx&regionCode=28',
+            headers: { cookie: cookie.join('; ') },
+          },
+          (res) => {
+            expect(res.statusCode).toBe(200);
+            res.once('data', () => {
+              req.destroy();
+              resolve();
+            });
+          },
+        );
+        req.on('error', reject);
+      });
+      // the cursor's transaction ends: no connection is left waiting in it
+      await expect
+        .poll(
+          async () =>
+            (
+              await t.db.raw(
+                "select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'",
+              )
+            ).rows[0].n,
+          { timeout: 5000 },
+        )
+        .toBe(0);
+      expect((await page(agents.national, 'regionCode=28&perPage=1')).total).toBe(5001);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('exports every row, in batches', async () => {

@@ -11,7 +11,7 @@ import type {
   SampleSort,
   SampleStatus,
 } from '@maestro/shared/schema';
-import { SampleStatusList } from '@maestro/shared/schema';
+import { RoleScope, SampleStatusList } from '@maestro/shared/schema';
 import { NotFoundError } from '../http/errors';
 
 /**
@@ -19,9 +19,10 @@ import { NotFoundError } from '../http/errors';
  * sample table first (every filter has an index, see migrations 004 and 006), with the sampler's
  * name joined for the page's rows only.
  *
- * The counts per status (and so the total) come from `sample_counts`, kept exact by triggers,
- * whenever the filters are among its columns; otherwise from the samples themselves, which the
- * other filters (matrix, sampler, dates, text) narrow down first.
+ * The counts per status (and so the total) come from the counts tables kept exact by triggers
+ * (`sample_region_counts`, `sample_counts`, migration 006) whenever the filters are among their
+ * columns; otherwise from the samples themselves, which the other filters (matrix, sampler,
+ * dates, text) narrow down first. The page and the counts travel in one statement.
  */
 
 /** Every filter of the list (the page and the sort apart). */
@@ -78,22 +79,35 @@ export function applyScope(builder: QueryBuilder, user: ScopedUser, t = ''): voi
   }
 }
 
-/** Filters that `sample_counts` can answer (with the scope and the status). */
-const countedFilters = [
-  'programmingPlanId',
-  'regionCode',
-  'departmentCode',
-  'laboratoryId',
-] as const;
+/** The filters each counts table can answer (the status always). */
+const countsTables = {
+  /** per (plan, region, status) */
+  sampleRegionCounts: ['programmingPlanId', 'regionCode', 'status'],
+  /** per (plan, region, department, laboratory, status) */
+  sampleCounts: ['programmingPlanId', 'regionCode', 'departmentCode', 'laboratoryId', 'status'],
+} as const;
 
-/** Whether the counts of these filters can be read from `sample_counts`. */
-export function countsFromTable(filters: SampleFilters): boolean {
-  return (Object.keys(filters) as (keyof SampleFilters)[]).every(
-    (key) =>
-      filters[key] === undefined ||
-      key === 'status' ||
-      (countedFilters as readonly string[]).includes(key),
+const onlyFilters = (filters: SampleFilters, allowed: readonly string[]) =>
+  (Object.keys(filters) as (keyof SampleFilters)[]).every(
+    (key) => filters[key] === undefined || allowed.includes(key),
   );
+
+/**
+ * Where the counts per status of these filters and this user are read: the smallest counts
+ * table that has every column they need, else the samples themselves.
+ */
+export function countsSource(
+  user: Pick<ScopedUser, 'role'>,
+  filters: SampleFilters,
+): 'sampleRegionCounts' | 'sampleCounts' | 'samples' {
+  const scope = RoleScope[user.role];
+  if (
+    (scope === 'National' || scope === 'Region') &&
+    onlyFilters(filters, countsTables.sampleRegionCounts)
+  )
+    return 'sampleRegionCounts';
+  if (onlyFilters(filters, countsTables.sampleCounts)) return 'sampleCounts';
+  return 'samples';
 }
 
 /**
@@ -182,27 +196,24 @@ const listColumns = [
   'updatedAt',
 ];
 
-interface ListRow extends Omit<SampleListItem, 'sampler' | 'sampledAt' | 'updatedAt'> {
-  samplerId: string;
-  samplerFirstName: string;
-  samplerLastName: string;
-  sampledAt: Date | null;
-  updatedAt: Date;
-}
+/** A timestamp as `toISOString` writes it (UTC, milliseconds, `Z`). */
+const isoSql = (column: string) =>
+  `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-const toListItem = ({
-  samplerId,
-  samplerFirstName,
-  samplerLastName,
-  sampledAt,
-  updatedAt,
-  ...row
-}: ListRow): SampleListItem => ({
-  ...row,
-  sampledAt: sampledAt ? sampledAt.toISOString() : null,
-  updatedAt: updatedAt.toISOString(),
-  sampler: { id: samplerId, firstName: samplerFirstName, lastName: samplerLastName },
-});
+/**
+ * One row of the list as JSON, built by PostgreSQL from the page's rows (`s`) and their
+ * sampler (`u`): the page travels as one value, with no row-by-row work in Node.
+ */
+const listItemJson = `json_build_object(
+  'id', s.id, 'reference', s.reference, 'status', s.status, 'step', s.step,
+  'programmingPlanId', s.programming_plan_id, 'context', s.context, 'regionCode', s.region_code,
+  'departmentCode', s.department_code, 'matrixKindCode', s.matrix_kind_code,
+  'matrixCode', s.matrix_code, 'matrixFreeText', s.matrix_free_text,
+  'companyName', s.company_name, 'companySiret', s.company_siret,
+  'sampledAt', ${isoSql('s.sampled_at')}, 'laboratoryId', s.laboratory_id,
+  'sampler', json_build_object('id', u.id, 'firstName', u.first_name, 'lastName', u.last_name),
+  'updatedAt', ${isoSql('s.updated_at')}
+)`;
 
 const zeroCounts = (): Record<SampleStatus, number> =>
   Object.fromEntries(SampleStatusList.map((status) => [status, 0])) as Record<SampleStatus, number>;
@@ -218,38 +229,37 @@ export function createSampleListRepository(db: Db) {
     };
   }
 
-  async function statusCounts(
-    user: ScopedUser,
-    filters: SampleFilters,
-  ): Promise<Record<SampleStatus, number>> {
-    const fromTable = countsFromTable(filters);
-    const rows: { status: SampleStatus; count: number }[] = fromTable
-      ? await q()('sampleCounts')
-          .modify((b) => {
-            applyScope(b, user);
-            applyFilters(b, filters, { withStatus: false });
-          })
-          .groupBy('status')
-          .select('status')
-          .sum({ count: 'count' })
-      : await q()('samples')
-          .modify((b) => {
-            applyScope(b, user);
-            applyFilters(b, filters, { withStatus: false });
-          })
-          .groupBy('status')
-          .select('status')
-          .count({ count: '*' });
-    const counts = zeroCounts();
-    for (const row of rows) {
-      if (row.status in counts) counts[row.status] = Number(row.count);
-    }
-    return counts;
+  /** `status, count` per status with every filter but the status (not run). */
+  function countsQuery(user: ScopedUser, filters: SampleFilters): QueryBuilder {
+    const where = (b: QueryBuilder) => {
+      applyScope(b, user);
+      applyFilters(b, filters, { withStatus: false });
+    };
+    const source = countsSource(user, filters);
+    return source === 'samples'
+      ? q()('samples').modify(where).groupBy('status').select('status').count({ count: '*' })
+      : q()(source).modify(where).groupBy('status').select('status').sum({ count: 'count' });
   }
 
-  return {
-    statusCounts,
+  const countsOf = (rows: Partial<Record<string, number>> | null) => {
+    const counts = zeroCounts();
+    for (const status of SampleStatusList) counts[status] = Number(rows?.[status] ?? 0);
+    return counts;
+  };
 
+  return {
+    async statusCounts(
+      user: ScopedUser,
+      filters: SampleFilters,
+    ): Promise<Record<SampleStatus, number>> {
+      const rows: { status: string; count: number }[] = await countsQuery(user, filters);
+      return countsOf(Object.fromEntries(rows.map((row) => [row.status, Number(row.count)])));
+    },
+
+    /**
+     * One page of the list and the counts per status, in one statement (one round trip): the
+     * page is cut from the samples first, then joined to the samplers of its rows only.
+     */
     async findPage(user: ScopedUser, query: FindSamplesQuery): Promise<SamplePage> {
       const { sort, page, perPage, ...filters } = query;
       const inner = q()('samples')
@@ -258,29 +268,29 @@ export function createSampleListRepository(db: Db) {
         .orderByRaw(orderSql(sort))
         .limit(perPage)
         .offset((page - 1) * perPage);
-      const [rows, counts] = await queries(
-        () =>
-          q()
-            .select('s.*', 'u.firstName as samplerFirstName', 'u.lastName as samplerLastName')
-            .from(inner.as('s'))
-            .join('users as u', 'u.id', 's.samplerId')
-            .orderByRaw(orderSql(sort, 's.')) as Promise<ListRow[]>,
-        () => statusCounts(user, filters),
-      );
+      const result = (await q().raw(
+        `select
+          (select coalesce(json_agg(${listItemJson} order by ${orderSql(sort, 's.')}), '[]'::json)
+            from ? s join users u on u.id = s.sampler_id) as items,
+          (select json_object_agg(c.status, c.count) from ? c) as counts`,
+        [inner, countsQuery(user, filters)],
+      )) as { rows: { items: SampleListItem[]; counts: Record<string, number> | null }[] };
+      const row = result.rows[0];
+      const counts = countsOf(row?.counts ?? null);
       const selected = filters.status && filters.status.length > 0 ? filters.status : null;
       const total = SampleStatusList.reduce(
         (sum, status) =>
           selected === null || selected.includes(status) ? sum + counts[status] : sum,
         0,
       );
-      return { items: rows.map(toListItem), total, page, perPage, statusCounts: counts };
+      return { items: row?.items ?? [], total, page, perPage, statusCounts: counts };
     },
 
     async findLocations(
       user: ScopedUser,
       query: FindSampleLocationsQuery,
     ): Promise<SampleLocations> {
-      const rows: (SampleLocations['items'][number] & { updatedAt?: Date })[] = await q()('samples')
+      const rows: SampleLocations['items'] = await q()('samples')
         .modify(filtered(user, query))
         .whereNotNull('latitude')
         .whereNotNull('longitude')

@@ -319,6 +319,16 @@ describe('submitting and sending', () => {
         (await sampler.get(`${url}/deliveries`)).body.map((d: { status: string }) => d.status),
       )
       .toEqual(['Sent', 'Sent']);
+    // A mail already sent is not sent again; unknown or foreign deliveries are not found.
+    const [first] = (await sampler.get(`${url}/deliveries`)).body as { id: string }[];
+    expect((await sampler.post(`${url}/deliveries/${first?.id}/retry`)).status).toBe(409);
+    expect((await sampler.post(`${url}/deliveries/${randomUUID()}/retry`)).status).toBe(404);
+    expect((await otherDepartment.post(`${url}/deliveries/${first?.id}/retry`)).status).toBe(404);
+    expect((await regional.post(`${url}/deliveries/${first?.id}/retry`)).status).toBe(403);
+    expect((await request(t.app).post(`${url}/deliveries/${first?.id}/retry`)).status).toBe(401);
+    expect((await otherDepartment.get(`${url}/deliveries`)).status).toBe(404);
+    expect((await otherDepartment.get(`${url}/history`)).status).toBe(404);
+
     const history = await regional.get(`${url}/history`);
     expect(history.body.map((e: { action: string }) => e.action)).toEqual([
       'create',

@@ -298,7 +298,9 @@ describe('the samples page', () => {
     expect(screen.queryByLabelText('Département')).toBeNull();
     fireEvent.click(screen.getByLabelText('Uniquement mes prélèvements'));
     await waitFor(() => expect(lastListQuery().samplerId).toBe(testUser('Sampler').id));
-    expect(await screen.findByText('Prélèvements de vous')).toBeDefined();
+    expect(
+      await screen.findByRole('button', { name: 'Retirer le filtre « Mes prélèvements »' }),
+    ).toBeDefined();
   });
 
   it('shows a laboratory neither the creation nor the states before sending', async () => {

@@ -189,10 +189,13 @@ export default function SamplesPage() {
   const total = samples.data?.total ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / SAMPLES_PER_PAGE));
   const counts = samples.data?.statusCounts;
-  const samplerName = (() => {
+  /** What the sampler filter shows: « Mes prélèvements » or « Prélèvements de Léa Fontaine ». */
+  const samplerFilterLabel = (() => {
+    if (query.samplerId === user.id) return 'Mes prélèvements';
     const sampler = samples.data?.items.find((s) => s.sampler.id === query.samplerId)?.sampler;
-    if (query.samplerId === user.id) return 'vous';
-    return sampler ? `${sampler.firstName} ${sampler.lastName}` : 'le préleveur choisi';
+    return sampler
+      ? `Prélèvements de ${sampler.firstName} ${sampler.lastName}`
+      : 'Prélèvements du préleveur choisi';
   })();
 
   return (
@@ -357,10 +360,10 @@ export default function SamplesPage() {
                 dismissible
                 nativeButtonProps={{
                   onClick: () => update({ preleveur: null }),
-                  'aria-label': `Retirer le filtre : prélèvements de ${samplerName}`,
+                  'aria-label': `Retirer le filtre « ${samplerFilterLabel} »`,
                 }}
               >
-                Prélèvements de {samplerName}
+                {samplerFilterLabel}
               </Tag>
             </p>
           )}
