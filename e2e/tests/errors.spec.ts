@@ -67,7 +67,7 @@ test.describe('pages that do not exist or are not allowed', () => {
     test.use({ storageState: authFile('Sampler') });
 
     test('an unknown address shows the 404 page', async ({ page }) => {
-      await page.goto('/prelevements/inconnu');
+      await page.goto('/cette-page-n-existe-pas');
       await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page non trouvée');
       await page.getByRole('link', { name: 'Page d’accueil' }).click();
       await expect(page.getByRole('heading', { level: 1, name: /^Bonjour / })).toBeFocused();

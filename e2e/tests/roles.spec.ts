@@ -25,10 +25,10 @@ async function expectedScope(request: APIRequestContext, user: AuthUser): Promis
 
 const navigationOf = (role: Role): string[] =>
   role === 'Administrator'
-    ? ['Accueil', 'Programmation', 'Utilisateurs']
+    ? ['Accueil', 'Programmation', 'Prélèvements', 'Utilisateurs']
     : role === 'LaboratoryUser'
-      ? ['Accueil']
-      : ['Accueil', 'Programmation'];
+      ? ['Accueil', 'Prélèvements']
+      : ['Accueil', 'Programmation', 'Prélèvements'];
 
 for (const role of RoleList) {
   test.describe(`${RoleLabels[role]} (stored login)`, () => {

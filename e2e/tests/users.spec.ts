@@ -73,7 +73,11 @@ test('the administrator creates a sampler, who then logs in and sees the sampler
   await expect(sampler.getByRole('heading', { level: 1 })).toHaveText('Bonjour Alex');
   await expect(sampler.getByTestId('home-role')).toHaveText('Préleveur');
   await expect(sampler.getByTestId('home-scope')).toHaveText('Rhône (69)');
-  await expect(mainNavigation(sampler).getByRole('link')).toHaveText(['Accueil', 'Programmation']);
+  await expect(mainNavigation(sampler).getByRole('link')).toHaveText([
+    'Accueil',
+    'Programmation',
+    'Prélèvements',
+  ]);
   await expect(sampler.getByTestId('area-samples')).toContainText('Créer des prélèvements');
   await expectAccessible(sampler, 'l’accueil du préleveur créé');
 });

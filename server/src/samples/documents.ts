@@ -1,6 +1,6 @@
 import type { Db } from '@maestro/database';
 import { copyReference } from '@maestro/shared/domain';
-import { Regions, regionOfDepartment } from '@maestro/shared/referential';
+import { regionOfDepartment } from '@maestro/shared/referential';
 import {
   type AuthUser,
   type BlankFormQuery,
@@ -16,6 +16,7 @@ import {
   analysisRequestXlsx,
   blankFormDefinition,
   labelsDefinition,
+  orderingAuthority,
   renderPdf,
   type SampleDocumentData,
   supportDocumentDefinition,
@@ -30,12 +31,7 @@ export interface RenderedFile {
   content: Buffer;
 }
 
-const authorityOf = (regionCode: string) => {
-  const region = Regions[regionCode];
-  return {
-    name: `Direction régionale de l’alimentation, de l’agriculture et de la forêt — ${region?.name ?? regionCode}`,
-    address: region?.name ?? '',
-  };
+const authorityOf = (regionCode: string) => orderingAuthority(regionCode);
 };
 
 /** The sample's documents, built from the database in the server process (pdfmake). */

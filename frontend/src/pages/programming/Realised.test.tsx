@@ -1,6 +1,6 @@
 import { RegionList } from '@maestro/shared/referential';
 import type { Prescription, RealisedCount } from '@maestro/shared/schema';
-import { cleanup, screen, within } from '@testing-library/react';
+import { cleanup, configure, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { renderWithProviders, testLaboratory } from '../../test/render';
 import { prescriptionLabels } from './labels';
@@ -74,6 +74,8 @@ const fetchMock = vi.fn(async (input: RequestInfo | URL) => {
   throw new Error(`Requête inattendue : ${url}`);
 });
 vi.stubGlobal('fetch', fetchMock);
+// on a busy machine, the first render may take more than the default second
+configure({ asyncUtilTimeout: 5000 });
 beforeEach(() => {
   fetchMock.mockClear();
 });

@@ -1,5 +1,5 @@
 import type { SampleListItem, SamplePage, SampleStatus } from '@maestro/shared/schema';
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { renderWithProviders, testLaboratory, testUser } from '../../test/render';
 import SamplesPage, { samplesFiltersOf } from './SamplesPage';
@@ -105,6 +105,8 @@ const fetchMock = vi.fn(async (input: RequestInfo | URL) => {
   return json({ error: 'NotFound', message: 'Introuvable.', issues: [] }, 404);
 });
 vi.stubGlobal('fetch', fetchMock);
+// the map and the pages are lazy chunks: on a busy machine they take more than a second
+configure({ asyncUtilTimeout: 5000 });
 
 beforeEach(() => {
   fetchMock.mockClear();

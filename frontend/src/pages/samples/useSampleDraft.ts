@@ -51,7 +51,11 @@ export function useSampleDraft(local: LocalSample): SampleDraft {
       setSaveError(
         `Cette saisie n’a pas pu être enregistrée : ${checked.error.issues[0]?.message ?? 'valeur invalide'}`,
       );
-      return writing.current;
+      const idle = writing.current;
+      void idle.then(() => {
+        if (writing.current === idle && pending.current === null) setSaving(false);
+      });
+      return idle;
     }
     known.current = next;
     setSaving(true);
@@ -68,7 +72,11 @@ export function useSampleDraft(local: LocalSample): SampleDraft {
           setSaveError(localSaveErrorMessage(error));
         },
       )
-      .finally(() => setSaving(false));
+      .finally(() => {
+        // Still « saving » while a later edit waits or is being written.
+        if (writing.current === write && (pending.current === null || pending.current === next))
+          setSaving(false);
+      });
     writing.current = write;
     return write;
   }, [id]);
@@ -79,8 +87,11 @@ export function useSampleDraft(local: LocalSample): SampleDraft {
       latest.current = next;
       pending.current = next;
       setContent(next);
-      if (timer.current !== null) clearTimeout(timer.current);
-      timer.current = setTimeout(() => void flush(), SAVE_DELAY_MS);
+      // What is on screen is not in the browser's store yet: never shown as saved meanwhile.
+      setSaving(true);
+      // Written SAVE_DELAY_MS after the first unsaved change, even while the agent keeps
+      // typing (a timer restarted on each keystroke would wait for a pause).
+      timer.current ??= setTimeout(() => void flush(), SAVE_DELAY_MS);
     },
     [flush],
   );

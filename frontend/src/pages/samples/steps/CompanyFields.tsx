@@ -151,6 +151,9 @@ export function CompanyFields({
     setTimeout(() => nameRef.current?.focus(), 0);
   };
 
+  const showResults =
+    searching && !unavailable && results.data !== undefined && results.data.companies.length > 0;
+
   const messageOf = (field: keyof CompanyDraft) =>
     draftErrors[field] && (touched.has(field) || showErrors) ? draftErrors[field] : undefined;
 
@@ -188,7 +191,8 @@ export function CompanyFields({
               id: `${uid}-search`,
               type: 'search',
               autoComplete: 'off',
-              'aria-controls': `${uid}-results`,
+              // Only an element that exists may be named (axe: aria-valid-attr-value).
+              'aria-controls': showResults ? `${uid}-results` : undefined,
               'aria-describedby': error ? `${uid}-error` : undefined,
               value: search,
               onChange: (event) => setSearch(event.target.value),
@@ -240,7 +244,7 @@ export function CompanyFields({
             Entreprise « {chosen} » reprise.
           </p>
         )}
-        {searching && !unavailable && results.data && results.data.companies.length > 0 && (
+        {showResults && results.data && (
           <ul
             id={`${uid}-results`}
             className="fr-raw-list maestro-company-results"
