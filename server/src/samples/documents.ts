@@ -32,7 +32,6 @@ export interface RenderedFile {
 }
 
 const authorityOf = (regionCode: string) => orderingAuthority(regionCode);
-};
 
 /** The sample's documents, built from the database in the server process (pdfmake). */
 export function createSampleDocuments(db: Db) {
