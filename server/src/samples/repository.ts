@@ -1,4 +1,4 @@
-import { type Db, executor } from '@maestro/database';
+import { type Db, executor, queries } from '@maestro/database';
 import type {
   GeolocationSource,
   Sample,
@@ -220,11 +220,13 @@ export function createSampleRepository(db: Db) {
     async find(id: string): Promise<Sample | null> {
       const row = (await q()('samples').where({ id }).first()) as SampleRow | undefined;
       if (!row) return null;
-      const [items, sampler, attachments] = await Promise.all([
-        q()('sampleItems').where({ sampleId: id }) as Promise<ItemRow[]>,
-        q()('users').where({ id: row.samplerId }).first('id', 'firstName', 'lastName'),
-        q()('sampleAttachments').where({ sampleId: id }).count<{ count: number }[]>('* as count'),
-      ]);
+      // One after the other inside a transaction (submit, send): its connection runs one query.
+      const [items, sampler, attachments] = await queries(
+        () => q()('sampleItems').where({ sampleId: id }) as Promise<ItemRow[]>,
+        () => q()('users').where({ id: row.samplerId }).first('id', 'firstName', 'lastName'),
+        () =>
+          q()('sampleAttachments').where({ sampleId: id }).count<{ count: number }[]>('* as count'),
+      );
       return toSample(row, items, sampler, Number(attachments[0]?.count ?? 0));
     },
 

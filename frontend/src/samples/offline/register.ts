@@ -12,6 +12,10 @@ export function startOffline(): void {
     });
   });
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
+  // On the first visit the page loaded its session before the worker existed: once the worker
+  // controls the page, the reference data a cold start offline needs is asked again through it.
+  if (navigator.serviceWorker.controller === null)
+    navigator.serviceWorker.addEventListener('controllerchange', warmApiCache, { once: true });
   const register = () => {
     navigator.serviceWorker
       .register('/sw.js', { scope: '/', updateViaCache: 'none' })
@@ -22,4 +26,16 @@ export function startOffline(): void {
   };
   if (document.readyState === 'complete') register();
   else window.addEventListener('load', register, { once: true });
+}
+
+/** What the app needs to open without network, as the app itself asks for it (see sw.ts). */
+const OFFLINE_START_URLS = ['/api/auth/session', '/api/laboratories'];
+
+/** Asks the worker for the reference data, so that it keeps a copy of the answers. */
+function warmApiCache(): void {
+  for (const url of OFFLINE_START_URLS) {
+    void fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).catch(
+      () => {},
+    );
+  }
 }
