@@ -1,0 +1,64 @@
+import type { Db } from '@maestro/database';
+import { createTestDatabase } from '@maestro/database/testing';
+import type session from 'express-session';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PgSessionStore } from './sessionStore';
+
+let db: Db;
+let drop: () => Promise<void>;
+beforeAll(async () => {
+  ({ db, drop } = await createTestDatabase());
+});
+afterAll(() => drop());
+
+const call = (fn: (done: (error?: unknown) => void) => void) =>
+  new Promise<void>((resolve, reject) => fn((error) => (error ? reject(error) : resolve())));
+
+const sessionAt = (expires: Date) =>
+  ({ cookie: { expires, originalMaxAge: 3600_000 } }) as unknown as session.SessionData;
+
+const expiryOf = async (sid: string) =>
+  new Date((await db('sessions').where({ sid }).first('expire')).expire).getTime();
+
+describe('session store', () => {
+  it('pushes a rolling expiry back at most once a minute per session', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const store = new PgSessionStore(db);
+      const start = new Date('2026-11-25T10:00:00Z');
+      vi.setSystemTime(start);
+      await call((done) =>
+        store.set('sid-1', sessionAt(new Date(start.getTime() + 3600_000)), done),
+      );
+
+      vi.setSystemTime(new Date(start.getTime() + 1_000));
+      await call((done) =>
+        store.touch('sid-1', sessionAt(new Date(start.getTime() + 3601_000)), done),
+      );
+      expect(await expiryOf('sid-1')).toBe(start.getTime() + 3601_000);
+
+      // Within the minute: nothing written.
+      vi.setSystemTime(new Date(start.getTime() + 30_000));
+      await call((done) =>
+        store.touch('sid-1', sessionAt(new Date(start.getTime() + 3630_000)), done),
+      );
+      expect(await expiryOf('sid-1')).toBe(start.getTime() + 3601_000);
+
+      // A minute later: written again.
+      vi.setSystemTime(new Date(start.getTime() + 62_000));
+      await call((done) =>
+        store.touch('sid-1', sessionAt(new Date(start.getTime() + 3662_000)), done),
+      );
+      expect(await expiryOf('sid-1')).toBe(start.getTime() + 3662_000);
+
+      // A destroyed session is gone, whatever was touched.
+      await call((done) => store.destroy('sid-1', done));
+      await call((done) =>
+        store.touch('sid-1', sessionAt(new Date(start.getTime() + 3700_000)), done),
+      );
+      expect(await db('sessions').where({ sid: 'sid-1' }).first()).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
