@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { buildPath, sampleRoutes } from '@maestro/shared/contract';
 import { emptySampleContent, newSampleItem } from '@maestro/shared/domain';
 import { LaboratorySeedList } from '@maestro/shared/referential';
 import type { SampleContent } from '@maestro/shared/schema';
@@ -112,6 +113,48 @@ async function created(overrides: Partial<SampleContent> = {}) {
   expect(response.status, JSON.stringify(response.body)).toBe(201);
   return response.body as { id: string; version: number; reference: string; status: string };
 }
+
+describe('every sample route', () => {
+  it.each(Object.entries(sampleRoutes))('%s answers 401 to an anonymous call', async (_, spec) => {
+    const params = {
+      sampleId: randomUUID(),
+      attachmentId: randomUUID(),
+      deliveryId: randomUUID(),
+      planId: randomUUID(),
+      document: 'labels',
+    };
+    const url = buildPath(spec.path, params);
+    const response = await request(t.app)
+      [spec.method](url)
+      .send(spec.method === 'get' ? undefined : {});
+    expect(response.status).toBe(401);
+    expect(response.body.error).toBe('Unauthenticated');
+  });
+
+  it.each(Object.entries(sampleRoutes).filter(([, spec]) => spec.path.includes(':sampleId')))(
+    '%s answers 404 for a sample of another department',
+    async (_, spec) => {
+      const sample = await created();
+      const params = {
+        sampleId: sample.id,
+        attachmentId: randomUUID(),
+        deliveryId: randomUUID(),
+        document: 'labels',
+      };
+      const call = otherDepartment[spec.method](buildPath(spec.path, params));
+      const response =
+        spec.method === 'get' || spec.method === 'delete'
+          ? await call.query({ version: 1 })
+          : spec.path.endsWith('/attachments')
+            ? await call
+                .query({ fileName: 'a.pdf' })
+                .set('Content-Type', 'application/pdf')
+                .send(Buffer.from('%PDF-1.4'))
+            : await call.send({ ...complete(defaults), version: 1 });
+      expect(response.status, JSON.stringify(response.body)).toBe(404);
+    },
+  );
+});
 
 describe('creating a sample', () => {
   it('answers 401 to an anonymous call', async () => {
