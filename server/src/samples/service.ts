@@ -27,6 +27,7 @@ import {
   type SampleAttachment,
   type SampleContent,
   type SampleEvent,
+  type SampleStatus,
   type SampleToCreate,
   type SampleToUpdate,
 } from '@maestro/shared/schema';
@@ -272,6 +273,27 @@ export function createSampleService({
     return problems;
   }
 
+  /**
+   * The checks of a transition that needs a complete record: the user's right, the lifecycle,
+   * the version, then every missing field named. Answers the sample as it is.
+   */
+  async function completeTransition(
+    user: AuthUser,
+    id: string,
+    version: number,
+    action: 'submit' | 'send',
+    message: string,
+  ): Promise<{ sample: Sample; next: SampleStatus }> {
+    const row = await writable(user, id);
+    const decision = decideSampleAction(row.status, action);
+    if (!decision.allowed) throw new ConflictError(decision.reason);
+    if (row.version !== version) throw new VersionConflictError();
+    const sample = await load(id);
+    const problems = await submissionProblems(sample, now());
+    if (problems.length > 0) throw incomplete(message, problems);
+    return { sample, next: decision.next };
+  }
+
   return {
     async get(user: AuthUser, id: string): Promise<Sample> {
       await readable(user, id);
@@ -369,19 +391,15 @@ export function createSampleService({
 
     async submit(user: AuthUser, id: string, version: number): Promise<Sample> {
       await transaction(db, async () => {
-        const row = await writable(user, id);
-        const decision = decideSampleAction(row.status, 'submit');
-        if (!decision.allowed) throw new ConflictError(decision.reason);
-        if (row.version !== version) throw new VersionConflictError();
-        const sample = await load(id);
-        const problems = await submissionProblems(sample, now());
-        if (problems.length > 0)
-          throw incomplete(
-            'Le prélèvement est incomplet : complétez les champs indiqués.',
-            problems,
-          );
+        const { next } = await completeTransition(
+          user,
+          id,
+          version,
+          'submit',
+          'Le prélèvement est incomplet : complétez les champs indiqués.',
+        );
         await samples.update(id, version, {
-          status: decision.next,
+          status: next,
           step: 'Summary',
           submittedAt: now(),
         });
@@ -392,20 +410,16 @@ export function createSampleService({
 
     async send(user: AuthUser, id: string, version: number): Promise<Sample> {
       await transaction(db, async () => {
-        const row = await writable(user, id);
-        const decision = decideSampleAction(row.status, 'send');
-        if (!decision.allowed) throw new ConflictError(decision.reason);
-        if (row.version !== version) throw new VersionConflictError();
-        const sample = await load(id);
         // Checked again at the moment of sending: the sampling cannot be after it.
-        const problems = await submissionProblems(sample, now());
-        if (problems.length > 0)
-          throw incomplete(
-            'Le prélèvement ne peut pas être envoyé : complétez les champs indiqués.',
-            problems,
-          );
+        const { sample, next } = await completeTransition(
+          user,
+          id,
+          version,
+          'send',
+          'Le prélèvement ne peut pas être envoyé : complétez les champs indiqués.',
+        );
         const laboratoryId = sample.laboratoryId as string;
-        await samples.update(id, version, { status: decision.next, sentAt: now() });
+        await samples.update(id, version, { status: next, sentAt: now() });
         await samples.openAnalyses(
           id,
           laboratoryId,

@@ -1,42 +1,13 @@
 /** Test helpers of the offline store and sync (not used by the app). */
+import { emptySampleContent } from '@maestro/shared/domain';
 import type { Sample, SampleContent } from '@maestro/shared/schema';
 
 export const ownerId = '0b8f3a2e-1c4d-4e5f-8a9b-1c2d3e4f5a6b';
 export const otherOwnerId = '5d7c9e1f-2a3b-4c5d-8e9f-0a1b2c3d4e5f';
 
-export function emptyContent(patch: Partial<SampleContent> = {}): SampleContent {
-  return {
-    step: 'Context',
-    programmingPlanId: null,
-    context: null,
-    outOfProgrammeReason: null,
-    legalContext: null,
-    company: null,
-    parcel: null,
-    geolocation: null,
-    departmentCode: null,
-    secondSamplerName: null,
-    inspectionId: null,
-    contextNotes: null,
-    prescriptionId: null,
-    matrixKindCode: null,
-    matrixCode: null,
-    matrixFreeText: null,
-    stage: null,
-    partSampled: null,
-    cultureKind: null,
-    matrixNotes: null,
-    substances: [],
-    sampledAt: null,
-    laboratoryId: null,
-    items: [],
-    ownerConsent: null,
-    ownerStatement: null,
-    ownerName: null,
-    ownerEmail: null,
-    ...patch,
-  };
-}
+/** An empty record, as the agent starts it (the shared one), with some fields set. */
+export const emptyContent = (patch: Partial<SampleContent> = {}): SampleContent =>
+  emptySampleContent(patch);
 
 /** The server's answer for a content (what the API would send back). */
 export function serverSample(
