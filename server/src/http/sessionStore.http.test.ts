@@ -61,4 +61,36 @@ describe('session store', () => {
       vi.useRealTimers();
     }
   });
+
+  it('reads the session and its user in one query, without storing the user in the session', async () => {
+    const [user] = await db('users')
+      .insert({
+        email: 'session.user@example.org',
+        firstName: 'Inès',
+        lastName: 'Martin',
+        role: 'Sampler',
+        regionCode: '84',
+        departmentCode: '69',
+      })
+      .returning('id');
+    const store = new PgSessionStore(db);
+    const stored = {
+      ...sessionAt(new Date(Date.now() + 3600_000)),
+      passport: { user: user.id },
+    } as unknown as session.SessionData;
+    await call((done) => store.set('sid-2', stored, done));
+    const read = await new Promise<session.SessionData | null | undefined>((resolve, reject) =>
+      store.get('sid-2', (error, value) => (error ? reject(error) : resolve(value))),
+    );
+    expect(JSON.stringify(read)).not.toContain('session.user@example.org');
+    const req = {} as { preloadedUser?: { id: string; email: string; disabled: boolean } };
+    store.createSession(req as never, read as session.SessionData);
+    expect(req.preloadedUser).toMatchObject({
+      id: user.id,
+      email: 'session.user@example.org',
+      role: 'Sampler',
+      departmentCode: '69',
+      disabled: false,
+    });
+  });
 });

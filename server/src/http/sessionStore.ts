@@ -1,7 +1,23 @@
 import { type Db, executor } from '@maestro/database';
+import type { Request } from 'express';
 import session from 'express-session';
 
 const TOUCH_INTERVAL_MS = 60_000;
+
+const preloaded = Symbol('preloadedUser');
+
+/** The user of a session, as read with it. */
+export interface PreloadedUser {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  role: string;
+  regionCode: string | null;
+  departmentCode: string | null;
+  laboratoryId: string | null;
+  disabled: boolean;
+}
 
 type Callback = (error?: unknown, value?: session.SessionData | null) => void;
 
@@ -28,13 +44,42 @@ export class PgSessionStore extends session.Store {
     return typeof user === 'string' ? user : null;
   }
 
+  /**
+   * The session and, in the same query, the user it belongs to: passport then takes the user
+   * from the request (`preloadedUser`) instead of asking the database a second time.
+   */
   override get(sid: string, callback: Callback): void {
-    this.db('sessions')
-      .where({ sid })
-      .andWhere('expire', '>', new Date())
-      .first('sess')
-      .then((row: { sess: session.SessionData } | undefined) => callback(null, row?.sess ?? null))
+    this.db('sessions as s')
+      .leftJoin('users as u', 'u.id', 's.userId')
+      .where('s.sid', sid)
+      .andWhere('s.expire', '>', new Date())
+      .first(
+        's.sess',
+        this.db.raw(
+          `case when u.id is null then null else json_build_object(
+            'id', u.id, 'email', u.email, 'firstName', u.first_name, 'lastName', u.last_name,
+            'role', u.role, 'regionCode', u.region_code, 'departmentCode', u.department_code,
+            'laboratoryId', u.laboratory_id, 'disabled', u.disabled) end as user`,
+        ),
+      )
+      .then((row: { sess: session.SessionData; user: PreloadedUser | null } | undefined) => {
+        if (!row) return callback(null, null);
+        const sess = row.sess as session.SessionData & { [preloaded]?: PreloadedUser | null };
+        Object.defineProperty(sess, preloaded, { value: row.user, enumerable: false });
+        callback(null, sess);
+      })
       .catch((error: unknown) => callback(error));
+  }
+
+  /** Hands the user read with the session to the request (see `get`). */
+  override createSession(
+    req: Request,
+    sess: session.SessionData,
+  ): session.Session & session.SessionData {
+    const user = (sess as { [preloaded]?: PreloadedUser | null })[preloaded];
+    if (user !== undefined)
+      (req as Request & { preloadedUser?: PreloadedUser | null }).preloadedUser = user;
+    return super.createSession(req, sess);
   }
 
   override set(sid: string, sess: session.SessionData, callback?: (error?: unknown) => void): void {
