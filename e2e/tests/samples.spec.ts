@@ -390,6 +390,10 @@ test('a sample filled offline survives a reload and is synchronised once', async
   await fillContext(page);
   // The app shell must be in the service worker's cache before the network goes.
   await waitForOfflineReady(page);
+  // The server has the sample: what follows offline are edits waiting for it (« En attente »).
+  await expect(page.getByTestId('sync-state')).toHaveAttribute('data-state', 'synced', {
+    timeout: 30_000,
+  });
 
   // — Offline: the matrix and items steps —
   await context.setOffline(true);
@@ -424,8 +428,39 @@ test('a sample filled offline survives a reload and is synchronised once', async
   await expect(page.getByTestId('matched-prescription')).toContainText('Fruits à pépins');
   await expectAccessible(page, 'un prélèvement rouvert hors ligne');
 
+  // — The list, opened offline: the server's list is out of reach, this device's samples show —
+  await page.goto('/prelevements');
+  await expect(page.getByRole('heading', { level: 1, name: 'Prélèvements' })).toBeVisible({
+    timeout: 20_000,
+  });
+  const onDevice = page.getByRole('region', { name: 'Mes prélèvements sur cet appareil' });
+  await expect(onDevice).toBeVisible();
+  const localRow = onDevice.getByTestId(`local-sample-${id}`);
+  await expect(localRow.getByTestId('sync-state')).toHaveAttribute('data-state', 'pending');
+  await expect(localRow).toContainText('En attente');
+  await expect(localRow).toContainText(COMPANY.name);
+  await expect(localRow).toContainText('Pommes');
+  // The owner's consent is still missing.
+  await expect(localRow).toContainText('À compléter');
+  await expect(localRow.getByRole('link', { name: /^[A-Z]{3}-\d{2}-\d{5,}$/ })).toHaveAttribute(
+    'href',
+    `/prelevements/${id}`,
+  );
+  await expect(onDevice.getByTestId('offline-storage')).toBeVisible();
+  await expect(
+    page.getByText('Hors ligne : la liste des prélèvements du serveur n’est pas disponible'),
+  ).toBeVisible({ timeout: 20_000 });
+  await expectAccessible(page, 'la liste des prélèvements hors ligne');
+
   // — Back online: synchronised, once —
   await context.setOffline(false);
+  await expect(localRow.getByTestId('sync-state')).toHaveAttribute('data-state', 'synced', {
+    timeout: 30_000,
+  });
+  await expect(localRow).toContainText('Synchronisé');
+  await expectAccessible(page, 'la liste des prélèvements synchronisés');
+  await localRow.getByRole('link').click();
+  await expect(page).toHaveURL(new RegExp(`/prelevements/${id}$`));
   const syncState = page.getByTestId('sync-state');
   await expect(syncState).toHaveAttribute('data-state', 'synced', { timeout: 30_000 });
   await expect(syncState).toContainText('Synchronisé');
@@ -457,6 +492,20 @@ test('a sample filled offline survives a reload and is synchronised once', async
   expectTypedValues(after, sealNumbers);
   expect(await samplesOnServer(page.request)).toBe(before + 1);
   expect(await samplesWithReference(page.request, reference)).toBe(1);
+
+  // — The company was typed without a SIRET: now synchronised, the agent is asked to link it —
+  const siretNotice = page.getByTestId('siret-notice');
+  await expect(siretNotice).toContainText(
+    'Entreprise saisie sans SIRET : recherchez-la dans l’annuaire pour la rattacher.',
+  );
+  await expectAccessible(page, 'la demande de rattacher un SIRET');
+  await siretNotice
+    .getByRole('button', { name: 'Rechercher l’entreprise dans l’annuaire' })
+    .click();
+  await expect(stepTitle(page, 'Contexte du prélèvement')).toBeVisible();
+  await expect(
+    page.getByRole('searchbox', { name: /^Rechercher dans l’annuaire des entreprises/ }),
+  ).toBeFocused();
 });
 
 test('a creation whose answer is lost is not duplicated', async ({ page, context }) => {

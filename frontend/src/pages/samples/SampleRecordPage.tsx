@@ -2,6 +2,7 @@ import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Breadcrumb } from '@codegouvfr/react-dsfr/Breadcrumb';
 import { Button } from '@codegouvfr/react-dsfr/Button';
+import { Notice } from '@codegouvfr/react-dsfr/Notice';
 import { decideSampleAction, hasPermission } from '@maestro/shared/domain';
 import { Id, type SampleStatus, SampleStatusLabels } from '@maestro/shared/schema';
 import { useQuery } from '@tanstack/react-query';
@@ -24,6 +25,7 @@ import {
 import { SampleForm } from './SampleForm';
 import { SampleReadOnly } from './SampleReadOnly';
 import { serverSampleQuery } from './sampleFormQueries';
+import { openCompanySearch } from './steps/CompanyFields';
 import './samples-form.css';
 
 const StatusSeverity: Record<SampleStatus, 'new' | 'info' | 'warning' | 'success' | 'error'> = {
@@ -76,6 +78,22 @@ export default function SampleRecordPage() {
   const laboratoryNames = Object.fromEntries(
     (laboratories.data ?? []).map((lab) => [lab.id, `${lab.shortName} — ${lab.name}`]),
   );
+
+  // The company was typed by hand (the directory was out of reach): once the server has the
+  // sample, the agent is asked to link it to its SIRET.
+  const askSiret =
+    editable &&
+    lock.mode === 'editor' &&
+    local?.server != null &&
+    local.syncState !== 'conflict' &&
+    local.content.company !== null &&
+    local.content.company.siret === null;
+  const findCompany = () => {
+    if (!local) return;
+    openCompanySearch();
+    if (local.content.step !== 'Context')
+      void sampleStore.update(local.id, { ...local.content, step: 'Context' }).catch(() => {});
+  };
 
   let body: ReactNode;
   if (!validId) {
@@ -160,6 +178,24 @@ export default function SampleRecordPage() {
       {local && <SyncStateBadge sample={local} live />}
       {local?.syncState === 'conflict' && (
         <ConflictResolver sample={local} laboratories={laboratoryNames} />
+      )}
+      {askSiret && (
+        <Notice
+          className="fr-my-2w"
+          data-testid="siret-notice"
+          title="Entreprise saisie sans SIRET : recherchez-la dans l’annuaire pour la rattacher."
+          description={
+            <Button
+              className="fr-ml-2w"
+              size="small"
+              priority="secondary"
+              iconId="fr-icon-search-line"
+              onClick={findCompany}
+            >
+              Rechercher l’entreprise dans l’annuaire
+            </Button>
+          }
+        />
       )}
       {body}
     </div>

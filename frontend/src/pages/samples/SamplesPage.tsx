@@ -31,13 +31,14 @@ import {
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { type FormEvent, lazy, Suspense, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { api, apiUrl } from '../../api/client';
+import { ApiClientError, api, apiUrl } from '../../api/client';
 import { Loading } from '../../app/Loading';
 import { useLaboratories } from '../../app/laboratories';
 import { usePageTitle } from '../../app/pageTitle';
 import { useCurrentUser } from '../../app/session';
 import { planTitle } from '../programming/labels';
 import { plansQuery } from '../programming/queries';
+import { LocalSamplesSection } from './LocalSamplesSection';
 import { formatSampleDate, formatSampleDateTime, SampleStatusSeverity } from './status';
 
 // The map is a heavy part, loaded only when asked for.
@@ -147,6 +148,12 @@ export default function SamplesPage() {
   const samples = useQuery({ ...samplesQuery(query), enabled: view === 'list' });
   const filtered = isFiltered(query);
   const scope = RoleScope[user.role];
+  const canCreate = hasPermission(user, 'sample.create');
+  // Offline (the query waits for the network, or the API could not be reached): the list of
+  // the server is out of reach, the samples of this device stay listed above.
+  const offline =
+    (samples.isPending && samples.fetchStatus === 'paused') ||
+    (samples.error instanceof ApiClientError && samples.error.status === 0);
 
   /** Sets (or clears) one parameter of the address; a new filter starts from the first page. */
   const update = (changes: Record<string, string | string[] | null>) => {
@@ -206,7 +213,7 @@ export default function SamplesPage() {
             Prélèvements
           </h1>
         </div>
-        {hasPermission(user, 'sample.create') && (
+        {canCreate && (
           <div className="fr-col-auto">
             <Button iconId="fr-icon-add-line" linkProps={{ to: '/prelevements/nouveau' }}>
               Nouveau prélèvement
@@ -214,6 +221,13 @@ export default function SamplesPage() {
           </div>
         )}
       </div>
+
+      {canCreate && (
+        <>
+          <LocalSamplesSection user={user} />
+          <h2 className="fr-h4 fr-mb-2w">Liste des prélèvements</h2>
+        </>
+      )}
 
       <SampleFilters user={user} query={query} scope={scope} onChange={update} />
 
@@ -276,15 +290,23 @@ export default function SamplesPage() {
         <Suspense fallback={<Loading label="Chargement de la carte…" />}>
           <SamplesMap filters={locationFilters as FindSampleLocationsQuery} />
         </Suspense>
-      ) : samples.isPending ? (
+      ) : samples.isPending && !offline ? (
         <Loading label="Chargement des prélèvements…" />
-      ) : samples.isError ? (
+      ) : samples.isError || samples.isPending ? (
         <Alert
-          severity="error"
-          title="La liste des prélèvements n’a pas pu être chargée"
+          severity={offline ? 'warning' : 'error'}
+          title={
+            offline
+              ? 'Hors ligne : la liste des prélèvements du serveur n’est pas disponible'
+              : 'La liste des prélèvements n’a pas pu être chargée'
+          }
           description={
             <>
-              <p>{samples.error.message}</p>
+              <p>
+                {offline
+                  ? `Le serveur est injoignable.${canCreate ? ' Les prélèvements enregistrés sur cet appareil restent disponibles ci-dessus.' : ''} Réessayez une fois la connexion revenue.`
+                  : samples.error?.message}
+              </p>
               <Button
                 className="fr-mt-2w"
                 priority="secondary"

@@ -32,6 +32,20 @@ interface CompanyFieldsProps {
 
 const SEARCH_DELAY_MS = 400;
 
+/**
+ * A request to open the company search (the sample's page asks the agent to link a SIRET): the
+ * company fields shown next, or already shown, take the focus to the directory's search field
+ * (to the SIRET field when the directory is out of reach). A request not taken soon expires.
+ */
+let searchRequestedAt: number | null = null;
+const SEARCH_REQUEST_TTL_MS = 5_000;
+const searchRequestListeners = new Set<() => void>();
+
+export function openCompanySearch(): void {
+  searchRequestedAt = Date.now();
+  for (const listener of searchRequestListeners) listener();
+}
+
 /** Waits until the value has not changed for a while (typing in a search field). */
 function useDebounced<T>(value: T, delay: number): T {
   const [debounced, setDebounced] = useState(value);
@@ -85,6 +99,24 @@ export function CompanyFields({
   const [touched, setTouched] = useState<Set<keyof CompanyDraft>>(() => new Set());
   const [chosen, setChosen] = useState<string | null>(null);
   const nameRef = useRef<HTMLInputElement>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    const takeSearchRequest = () => {
+      if (searchRequestedAt === null || Date.now() - searchRequestedAt > SEARCH_REQUEST_TTL_MS)
+        return;
+      const target = searchRef.current ?? document.getElementById(sampleFieldId('company.siret'));
+      if (!target) return;
+      searchRequestedAt = null;
+      target.focus();
+      target.scrollIntoView?.({ block: 'center' });
+    };
+    takeSearchRequest();
+    searchRequestListeners.add(takeSearchRequest);
+    return () => {
+      searchRequestListeners.delete(takeSearchRequest);
+    };
+  }, []);
 
   const term = useDebounced(search.trim(), SEARCH_DELAY_MS);
   const searching = term.length >= 3 && online;
@@ -189,6 +221,7 @@ export function CompanyFields({
             hintText="Nom, SIRET ou SIREN, 3 caractères au moins"
             nativeInputProps={{
               id: `${uid}-search`,
+              ref: searchRef,
               type: 'search',
               autoComplete: 'off',
               // Only an element that exists may be named (axe: aria-valid-attr-value).
