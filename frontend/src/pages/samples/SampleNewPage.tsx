@@ -307,7 +307,7 @@ export default function SampleNewPage() {
               />
             )}
 
-            <ul className="fr-btns-group fr-btns-group--inline-md">
+            <ul className="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-right">
               <li>
                 <Button
                   type="submit"
