@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import {
   LaboratorySeedList,
   MatrixKindList,
@@ -9,6 +8,7 @@ import {
 import ExcelJS from 'exceljs';
 import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { binary, parseCsv } from '../test/files';
 import { request as http, useTestApp } from '../test/testApp';
 
 const t = useTestApp();
@@ -42,45 +42,6 @@ type Agent = request.Agent;
 const agents = {} as Record<'national' | 'ara' | 'idf' | 'rhone' | 'lab', Agent>;
 let planId = '';
 let hiddenPlanId = '';
-
-/** Collects a response body as bytes, whatever its content type (a supertest parser). */
-const binary = (res: request.Response, done: (error: Error | null, body: Buffer) => void) => {
-  const stream = res as unknown as IncomingMessage;
-  const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  stream.on('end', () => done(null, Buffer.concat(chunks)));
-  stream.on('error', (error) => done(error, Buffer.alloc(0)));
-};
-
-/** A minimal reader of the CSV we write: `;`, `"` quoting with doubled quotes, CRLF. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === ';') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) throw new Error('the CSV does not end with CRLF');
-  return rows;
-}
 
 const exportUrl = (query: string, id = planId) => `/api/programming-plans/${id}/export?${query}`;
 

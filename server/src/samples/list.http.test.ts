@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { get, type IncomingMessage } from 'node:http';
+import { get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LaboratorySeedList } from '@maestro/shared/referential';
 import type { SampleListItem, SamplePage, SampleStatus } from '@maestro/shared/schema';
 import ExcelJS from 'exceljs';
 import type request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { binary, parseCsv } from '../test/files';
 import { request as http, TEST_PASSWORD, useTestApp } from '../test/testApp';
 import { sampleExportColumns } from './listRoutes';
 
@@ -187,45 +188,6 @@ async function page(agent: Agent, query = ''): Promise<SamplePage> {
 }
 const refs = (body: { items: { reference: string }[] }) => body.items.map((i) => i.reference);
 const sorted = (values: string[]) => [...values].sort();
-
-/** Collects a response body as bytes, whatever its content type (a supertest parser). */
-const binary = (res: request.Response, done: (error: Error | null, body: Buffer) => void) => {
-  const stream = res as unknown as IncomingMessage;
-  const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  stream.on('end', () => done(null, Buffer.concat(chunks)));
-  stream.on('error', (error) => done(error, Buffer.alloc(0)));
-};
-
-/** A minimal reader of the CSV we write: `;`, `"` quoting with doubled quotes, CRLF. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === ';') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) throw new Error('the CSV does not end with CRLF');
-  return rows;
-}
 
 const headers = sampleExportColumns.map((c) => c.header);
 const exportOf = (agent: Agent, query: string) =>

@@ -5,6 +5,7 @@ import { LaboratorySeedList } from '@maestro/shared/referential';
 import type { SampleContent } from '@maestro/shared/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MemoryMailer } from '../adapters/mail';
+import { binary } from '../test/files';
 import { request, useTestApp } from '../test/testApp';
 
 const mailer = new MemoryMailer();
@@ -427,11 +428,7 @@ describe('attachments', () => {
     const file = await sampler
       .get(`/api/samples/${sample.id}/attachments/${first.body.id}`)
       .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      .parse(binary);
     expect(file.status).toBe(200);
     expect(Buffer.compare(file.body as Buffer, jpeg)).toBe(0);
     expect((await sampler.get(`/api/samples/${sample.id}`)).body.attachmentCount).toBe(1);
