@@ -15,6 +15,7 @@ import {
 } from '@maestro/shared/schema';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
+import { DsfrTable } from '../../app/DsfrTable';
 import { Loading } from '../../app/Loading';
 import { usePageTitle } from '../../app/pageTitle';
 import { useCurrentUser } from '../../app/session';
@@ -170,51 +171,43 @@ export default function ProgrammingPlansPage() {
                 : `${plans.data.length} plans`}
           </p>
           {plans.data.length > 0 && (
-            <div className="fr-table fr-table--no-caption" aria-busy={plans.isFetching}>
-              <div className="fr-table__wrapper">
-                <div className="fr-table__container">
-                  <div className="fr-table__content">
-                    <table>
-                      <caption>Plans de programmation</caption>
-                      <thead>
-                        <tr>
-                          <th scope="col">Année</th>
-                          <th scope="col">Type de plan</th>
-                          <th scope="col">Répartition</th>
-                          <th scope="col">Statut</th>
-                          {national && <th scope="col">Régions</th>}
-                          {regional && <th scope="col">Ma région</th>}
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {plans.data.map((plan) => (
-                          <tr key={plan.id} data-testid={`plan-${plan.year}-${plan.kind}`}>
-                            <td>{plan.year}</td>
-                            <th scope="row">
-                              <Link to={`/programmation/${plan.id}`}>
-                                {PlanKindLabels[plan.kind]} {plan.year}
-                              </Link>
-                            </th>
-                            <td>{DistributionKindShortLabels[plan.distributionKind]}</td>
-                            <td>
-                              <Badge small severity={PlanStatusSeverity[plan.status]} noIcon>
-                                {PlanStatusLabels[plan.status]}
-                              </Badge>
-                            </td>
-                            {national && <td>{regionsProgress(plan)}</td>}
-                            {regional && (
-                              <td>
-                                <OwnRegionStatus plan={plan} user={user} />
-                              </td>
-                            )}
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                </div>
-              </div>
-            </div>
+            <DsfrTable busy={plans.isFetching}>
+              <caption>Plans de programmation</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Année</th>
+                  <th scope="col">Type de plan</th>
+                  <th scope="col">Répartition</th>
+                  <th scope="col">Statut</th>
+                  {national && <th scope="col">Régions</th>}
+                  {regional && <th scope="col">Ma région</th>}
+                </tr>
+              </thead>
+              <tbody>
+                {plans.data.map((plan) => (
+                  <tr key={plan.id} data-testid={`plan-${plan.year}-${plan.kind}`}>
+                    <td>{plan.year}</td>
+                    <th scope="row">
+                      <Link to={`/programmation/${plan.id}`}>
+                        {PlanKindLabels[plan.kind]} {plan.year}
+                      </Link>
+                    </th>
+                    <td>{DistributionKindShortLabels[plan.distributionKind]}</td>
+                    <td>
+                      <Badge small severity={PlanStatusSeverity[plan.status]} noIcon>
+                        {PlanStatusLabels[plan.status]}
+                      </Badge>
+                    </td>
+                    {national && <td>{regionsProgress(plan)}</td>}
+                    {regional && (
+                      <td>
+                        <OwnRegionStatus plan={plan} user={user} />
+                      </td>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </DsfrTable>
           )}
         </>
       )}

@@ -5,6 +5,7 @@ import { Matrices, MatrixKinds } from '@maestro/shared/referential';
 import { type AuthUser, SampleStatusLabels } from '@maestro/shared/schema';
 import { useId, useState } from 'react';
 import { Link } from 'react-router';
+import { DsfrTable } from '../../app/DsfrTable';
 import {
   isUnsynced,
   type LocalSample,
@@ -100,90 +101,75 @@ export function LocalSamplesSection({ user }: { user: Pick<AuthUser, 'id'> }) {
       ) : rows.length === 0 ? (
         <p data-testid="local-samples-empty">Aucun prélèvement enregistré sur cet appareil.</p>
       ) : (
-        <div className="fr-table fr-table--no-caption fr-mb-2w">
-          <div className="fr-table__wrapper">
-            <div className="fr-table__container">
-              <div className="fr-table__content">
-                <table>
-                  <caption>Mes prélèvements sur cet appareil</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Prélèvement</th>
-                      <th scope="col">Entreprise ou lieu, matrice</th>
-                      <th scope="col">Modifié le</th>
-                      <th scope="col">Synchronisation</th>
-                      <th scope="col">Saisie</th>
-                      <th scope="col">Action</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {rows.map((sample) => {
-                      const complete = isSampleComplete(sample.content, now);
-                      const place = placeOf(sample);
-                      const matrix = matrixOf(sample);
-                      return (
-                        <tr key={sample.id} data-testid={`local-sample-${sample.id}`}>
-                          <th scope="row">
-                            <Link to={`/prelevements/${sample.id}`}>
-                              {sample.server?.reference ?? (
-                                <>
-                                  Brouillon local
-                                  <span className="fr-sr-only">
-                                    {' '}
-                                    créé le {formatSampleDateTime(sample.createdAt)}
-                                  </span>
-                                </>
-                              )}
-                            </Link>
-                            {sample.server && (
-                              <span className="fr-hint-text">
-                                {SampleStatusLabels[sample.server.status]}
-                              </span>
-                            )}
-                          </th>
-                          <td>
-                            {place ?? 'Entreprise non renseignée'}
-                            <span className="fr-hint-text">
-                              {matrix ?? 'Matrice non renseignée'}
-                            </span>
-                          </td>
-                          <td>{formatSampleDateTime(sample.updatedAt)}</td>
-                          <td>
-                            <SyncStateBadge sample={sample} />
-                          </td>
-                          <td>
-                            <Badge
-                              as="span"
-                              small
-                              noIcon
-                              severity={complete ? 'success' : 'warning'}
-                            >
-                              {complete ? 'Prêt' : 'À compléter'}
-                            </Badge>
-                          </td>
-                          <td>
-                            {removable(sample) ? (
-                              <RemoveLocalSampleButton
-                                sample={sample}
-                                onRemoved={() =>
-                                  setRemoved(
-                                    `${sample.server?.reference ?? 'Le brouillon local'} a été supprimé de cet appareil.`,
-                                  )
-                                }
-                              />
-                            ) : (
-                              '—'
-                            )}
-                          </td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </div>
-            </div>
-          </div>
-        </div>
+        <DsfrTable className="fr-mb-2w">
+          <caption>Mes prélèvements sur cet appareil</caption>
+          <thead>
+            <tr>
+              <th scope="col">Prélèvement</th>
+              <th scope="col">Entreprise ou lieu, matrice</th>
+              <th scope="col">Modifié le</th>
+              <th scope="col">Synchronisation</th>
+              <th scope="col">Saisie</th>
+              <th scope="col">Action</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((sample) => {
+              const complete = isSampleComplete(sample.content, now);
+              const place = placeOf(sample);
+              const matrix = matrixOf(sample);
+              return (
+                <tr key={sample.id} data-testid={`local-sample-${sample.id}`}>
+                  <th scope="row">
+                    <Link to={`/prelevements/${sample.id}`}>
+                      {sample.server?.reference ?? (
+                        <>
+                          Brouillon local
+                          <span className="fr-sr-only">
+                            {' '}
+                            créé le {formatSampleDateTime(sample.createdAt)}
+                          </span>
+                        </>
+                      )}
+                    </Link>
+                    {sample.server && (
+                      <span className="fr-hint-text">
+                        {SampleStatusLabels[sample.server.status]}
+                      </span>
+                    )}
+                  </th>
+                  <td>
+                    {place ?? 'Entreprise non renseignée'}
+                    <span className="fr-hint-text">{matrix ?? 'Matrice non renseignée'}</span>
+                  </td>
+                  <td>{formatSampleDateTime(sample.updatedAt)}</td>
+                  <td>
+                    <SyncStateBadge sample={sample} />
+                  </td>
+                  <td>
+                    <Badge as="span" small noIcon severity={complete ? 'success' : 'warning'}>
+                      {complete ? 'Prêt' : 'À compléter'}
+                    </Badge>
+                  </td>
+                  <td>
+                    {removable(sample) ? (
+                      <RemoveLocalSampleButton
+                        sample={sample}
+                        onRemoved={() =>
+                          setRemoved(
+                            `${sample.server?.reference ?? 'Le brouillon local'} a été supprimé de cet appareil.`,
+                          )
+                        }
+                      />
+                    ) : (
+                      '—'
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </DsfrTable>
       )}
       <p role="status" className="fr-text--sm">
         {removed}

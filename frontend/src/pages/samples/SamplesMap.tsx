@@ -12,6 +12,7 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
+import { DsfrTable } from '../../app/DsfrTable';
 import { Loading } from '../../app/Loading';
 import { SampleStatusColours, SampleStatusSeverity } from './status';
 import './samples.css';
@@ -384,51 +385,43 @@ export default function SamplesMap({ filters }: { filters: FindSampleLocationsQu
       {items.length > 0 && (
         <details className="fr-mt-2w" data-testid="samples-map-table">
           <summary>Liste des lieux ({items.length.toLocaleString('fr-FR')})</summary>
-          <div className="fr-table fr-table--no-caption fr-mt-1w">
-            <div className="fr-table__wrapper">
-              <div className="fr-table__container">
-                <div className="fr-table__content">
-                  <table>
-                    <caption>Lieux de prélèvement</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">Référence</th>
-                        <th scope="col">Statut</th>
-                        <th scope="col">Entreprise</th>
-                        <th scope="col">Latitude</th>
-                        <th scope="col">Longitude</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {items.slice(0, shown).map((location: SampleLocation) => (
-                        <tr key={location.id}>
-                          <th scope="row">
-                            <Link to={`/prelevements/${location.id}`}>{location.reference}</Link>
-                          </th>
-                          <td>
-                            <Badge small noIcon severity={SampleStatusSeverity[location.status]}>
-                              {SampleStatusLabels[location.status]}
-                            </Badge>
-                          </td>
-                          <td>{location.companyName ?? '—'}</td>
-                          <td>
-                            {location.latitude.toLocaleString('fr-FR', {
-                              maximumFractionDigits: 5,
-                            })}
-                          </td>
-                          <td>
-                            {location.longitude.toLocaleString('fr-FR', {
-                              maximumFractionDigits: 5,
-                            })}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              </div>
-            </div>
-          </div>
+          <DsfrTable className="fr-mt-1w">
+            <caption>Lieux de prélèvement</caption>
+            <thead>
+              <tr>
+                <th scope="col">Référence</th>
+                <th scope="col">Statut</th>
+                <th scope="col">Entreprise</th>
+                <th scope="col">Latitude</th>
+                <th scope="col">Longitude</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.slice(0, shown).map((location: SampleLocation) => (
+                <tr key={location.id}>
+                  <th scope="row">
+                    <Link to={`/prelevements/${location.id}`}>{location.reference}</Link>
+                  </th>
+                  <td>
+                    <Badge small noIcon severity={SampleStatusSeverity[location.status]}>
+                      {SampleStatusLabels[location.status]}
+                    </Badge>
+                  </td>
+                  <td>{location.companyName ?? '—'}</td>
+                  <td>
+                    {location.latitude.toLocaleString('fr-FR', {
+                      maximumFractionDigits: 5,
+                    })}
+                  </td>
+                  <td>
+                    {location.longitude.toLocaleString('fr-FR', {
+                      maximumFractionDigits: 5,
+                    })}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </DsfrTable>
           {shown < items.length && (
             <Button priority="secondary" onClick={() => setShown(shown + PAGE)}>
               Afficher {Math.min(PAGE, items.length - shown)} lieux de plus

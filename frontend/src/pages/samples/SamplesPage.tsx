@@ -32,6 +32,7 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import { type FormEvent, lazy, Suspense, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ApiClientError, api, apiUrl } from '../../api/client';
+import { DsfrTable } from '../../app/DsfrTable';
 import { Loading } from '../../app/Loading';
 import { useLaboratories } from '../../app/laboratories';
 import { usePageTitle } from '../../app/pageTitle';
@@ -395,75 +396,63 @@ export default function SamplesPage() {
           )}
 
           {samples.data.items.length > 0 && (
-            <div className="fr-table fr-table--no-caption fr-mt-2w" aria-busy={samples.isFetching}>
-              <div className="fr-table__wrapper">
-                <div className="fr-table__container">
-                  <div className="fr-table__content">
-                    <table>
-                      <caption>
-                        Prélèvements
-                        {pageCount > 1 ? `, page ${samples.data.page} sur ${pageCount}` : ''}
-                      </caption>
-                      <thead>
-                        <tr>
-                          <th scope="col">Référence</th>
-                          <th scope="col">Statut</th>
-                          <th scope="col">Date de prélèvement</th>
-                          <th scope="col">Entreprise ou lieu</th>
-                          <th scope="col">Matrice</th>
-                          <th scope="col">Département</th>
-                          <th scope="col">Préleveur</th>
-                          <th scope="col">Dernière modification</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {samples.data.items.map((sample) => (
-                          <tr key={sample.id} data-testid={`sample-${sample.reference}`}>
-                            <th scope="row">
-                              <Link to={`/prelevements/${sample.id}`}>{sample.reference}</Link>
-                            </th>
-                            <td>
-                              <Badge small noIcon severity={SampleStatusSeverity[sample.status]}>
-                                {SampleStatusLabels[sample.status]}
-                              </Badge>
-                            </td>
-                            <td>
-                              {sample.sampledAt ? formatSampleDateTime(sample.sampledAt) : '—'}
-                            </td>
-                            <td>
-                              {sample.companyName ?? '—'}
-                              {sample.companySiret && (
-                                <span className="fr-hint-text">SIRET {sample.companySiret}</span>
-                              )}
-                            </td>
-                            <td>{matrixLabel(sample)}</td>
-                            <td>{departmentLabel(sample.departmentCode)}</td>
-                            <td>
-                              {query.samplerId === sample.sampler.id ? (
-                                `${sample.sampler.firstName} ${sample.sampler.lastName}`
-                              ) : (
-                                <Link
-                                  to={`?${new URLSearchParams([
-                                    ...[...params].filter(
-                                      ([k]) => k !== 'page' && k !== 'preleveur',
-                                    ),
-                                    ['preleveur', sample.sampler.id],
-                                  ])}`}
-                                  title={`Voir les prélèvements de ${sample.sampler.firstName} ${sample.sampler.lastName}`}
-                                >
-                                  {sample.sampler.firstName} {sample.sampler.lastName}
-                                </Link>
-                              )}
-                            </td>
-                            <td>{formatSampleDate(sample.updatedAt)}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                </div>
-              </div>
-            </div>
+            <DsfrTable className="fr-mt-2w" busy={samples.isFetching}>
+              <caption>
+                Prélèvements
+                {pageCount > 1 ? `, page ${samples.data.page} sur ${pageCount}` : ''}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Référence</th>
+                  <th scope="col">Statut</th>
+                  <th scope="col">Date de prélèvement</th>
+                  <th scope="col">Entreprise ou lieu</th>
+                  <th scope="col">Matrice</th>
+                  <th scope="col">Département</th>
+                  <th scope="col">Préleveur</th>
+                  <th scope="col">Dernière modification</th>
+                </tr>
+              </thead>
+              <tbody>
+                {samples.data.items.map((sample) => (
+                  <tr key={sample.id} data-testid={`sample-${sample.reference}`}>
+                    <th scope="row">
+                      <Link to={`/prelevements/${sample.id}`}>{sample.reference}</Link>
+                    </th>
+                    <td>
+                      <Badge small noIcon severity={SampleStatusSeverity[sample.status]}>
+                        {SampleStatusLabels[sample.status]}
+                      </Badge>
+                    </td>
+                    <td>{sample.sampledAt ? formatSampleDateTime(sample.sampledAt) : '—'}</td>
+                    <td>
+                      {sample.companyName ?? '—'}
+                      {sample.companySiret && (
+                        <span className="fr-hint-text">SIRET {sample.companySiret}</span>
+                      )}
+                    </td>
+                    <td>{matrixLabel(sample)}</td>
+                    <td>{departmentLabel(sample.departmentCode)}</td>
+                    <td>
+                      {query.samplerId === sample.sampler.id ? (
+                        `${sample.sampler.firstName} ${sample.sampler.lastName}`
+                      ) : (
+                        <Link
+                          to={`?${new URLSearchParams([
+                            ...[...params].filter(([k]) => k !== 'page' && k !== 'preleveur'),
+                            ['preleveur', sample.sampler.id],
+                          ])}`}
+                          title={`Voir les prélèvements de ${sample.sampler.firstName} ${sample.sampler.lastName}`}
+                        >
+                          {sample.sampler.firstName} {sample.sampler.lastName}
+                        </Link>
+                      )}
+                    </td>
+                    <td>{formatSampleDate(sample.updatedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </DsfrTable>
           )}
 
           {pageCount > 1 && (

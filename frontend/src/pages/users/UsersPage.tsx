@@ -9,6 +9,7 @@ import { Role, RoleLabels, RoleList } from '@maestro/shared/schema';
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
+import { DsfrTable } from '../../app/DsfrTable';
 import { Loading } from '../../app/Loading';
 import { useLaboratories } from '../../app/laboratories';
 import { usePageTitle } from '../../app/pageTitle';
@@ -228,56 +229,48 @@ export default function UsersPage() {
           </div>
 
           {total > 0 && (
-            <div className="fr-table fr-table--no-caption fr-mt-2w" aria-busy={users.isFetching}>
-              <div className="fr-table__wrapper">
-                <div className="fr-table__container">
-                  <div className="fr-table__content">
-                    <table>
-                      <caption>
-                        Utilisateurs
-                        {pageCount > 1 ? `, page ${users.data.page} sur ${pageCount}` : ''}
-                      </caption>
-                      <thead>
-                        <tr>
-                          <th scope="col">Nom</th>
-                          <th scope="col">Adresse e-mail</th>
-                          <th scope="col">Rôle</th>
-                          <th scope="col">Périmètre</th>
-                          <th scope="col">État</th>
-                          <th scope="col">Dernière connexion</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {users.data.items.map((user) => (
-                          <tr key={user.id}>
-                            <th scope="row">
-                              <Link to={`/utilisateurs/${user.id}`}>
-                                {user.lastName} {user.firstName}
-                              </Link>
-                            </th>
-                            <td>{user.email}</td>
-                            <td>{RoleLabels[user.role]}</td>
-                            <td>{scopeLabel(user, laboratories.data)}</td>
-                            <td>
-                              {user.disabled ? (
-                                <Badge severity="error" small>
-                                  Désactivé
-                                </Badge>
-                              ) : (
-                                <Badge severity="success" small>
-                                  Actif
-                                </Badge>
-                              )}
-                            </td>
-                            <td>{user.lastLoginAt ? formatDate(user.lastLoginAt) : 'Jamais'}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                </div>
-              </div>
-            </div>
+            <DsfrTable className="fr-mt-2w" busy={users.isFetching}>
+              <caption>
+                Utilisateurs
+                {pageCount > 1 ? `, page ${users.data.page} sur ${pageCount}` : ''}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Nom</th>
+                  <th scope="col">Adresse e-mail</th>
+                  <th scope="col">Rôle</th>
+                  <th scope="col">Périmètre</th>
+                  <th scope="col">État</th>
+                  <th scope="col">Dernière connexion</th>
+                </tr>
+              </thead>
+              <tbody>
+                {users.data.items.map((user) => (
+                  <tr key={user.id}>
+                    <th scope="row">
+                      <Link to={`/utilisateurs/${user.id}`}>
+                        {user.lastName} {user.firstName}
+                      </Link>
+                    </th>
+                    <td>{user.email}</td>
+                    <td>{RoleLabels[user.role]}</td>
+                    <td>{scopeLabel(user, laboratories.data)}</td>
+                    <td>
+                      {user.disabled ? (
+                        <Badge severity="error" small>
+                          Désactivé
+                        </Badge>
+                      ) : (
+                        <Badge severity="success" small>
+                          Actif
+                        </Badge>
+                      )}
+                    </td>
+                    <td>{user.lastLoginAt ? formatDate(user.lastLoginAt) : 'Jamais'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </DsfrTable>
           )}
 
           {pageCount > 1 && (
