@@ -6,6 +6,7 @@ import { createMigratedDatabase, startTestServer } from '@maestro/database/testi
 import { createApp } from '@maestro/server';
 import { loadConfig } from '@maestro/server/config';
 import { createJobQueue } from '@maestro/server/jobs';
+import { keepConnectionsAlive } from '@maestro/server/keepAlive';
 import { createLogger } from '@maestro/server/logger';
 import { hashPassword } from '@maestro/server/password';
 import { SMTPServer } from 'smtp-server';
@@ -65,8 +66,8 @@ const logger = createLogger(config.LOG_LEVEL);
 const jobs = createJobQueue({ db, logger, pollingIntervalSeconds: 0.5 });
 const app = await createApp({ db, config, logger, jobs });
 await jobs.start();
-const http = app.listen(port, '127.0.0.1', () =>
-  console.log(`e2e server on http://localhost:${port}`),
+const http = keepConnectionsAlive(
+  app.listen(port, '127.0.0.1', () => console.log(`e2e server on http://localhost:${port}`)),
 );
 const stop = async () => {
   http.close();

@@ -12,6 +12,7 @@ import { RoleLabels } from '@maestro/shared/schema';
 import { createApp } from './app';
 import { hashPassword } from './auth/password';
 import { ConfigError, loadConfig } from './config';
+import { keepConnectionsAlive } from './http/keepAlive';
 import { createJobQueue } from './jobs/queue';
 import { createLogger } from './logger';
 
@@ -64,27 +65,29 @@ async function main() {
   const jobs = createJobQueue({ db, logger });
   const app = await createApp({ db, config, logger, jobs });
   await jobs.start();
-  const server = app.listen(config.PORT, config.HOST, () => {
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    logger.info({ port: config.PORT, seconds }, 'Maestro is listening');
-    console.log(`\n  Maestro est prêt : ${config.appUrl}  (démarré en ${seconds} s)`);
-    if (demo && demoModule) {
-      console.log(
-        '\n  Jeu de démonstration chargé. Comptes (mot de passe commun : %s) :',
-        demoModule.DEMO_PASSWORD,
-      );
-      for (const account of demo) {
+  const server = keepConnectionsAlive(
+    app.listen(config.PORT, config.HOST, () => {
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      logger.info({ port: config.PORT, seconds }, 'Maestro is listening');
+      console.log(`\n  Maestro est prêt : ${config.appUrl}  (démarré en ${seconds} s)`);
+      if (demo && demoModule) {
         console.log(
-          `    - ${RoleLabels[account.role].padEnd(28)} ${account.email.padEnd(38)} ${account.scope}`,
+          '\n  Jeu de démonstration chargé. Comptes (mot de passe commun : %s) :',
+          demoModule.DEMO_PASSWORD,
+        );
+        for (const account of demo) {
+          console.log(
+            `    - ${RoleLabels[account.role].padEnd(28)} ${account.email.padEnd(38)} ${account.scope}`,
+          );
+        }
+      } else if (demoModule) {
+        console.log(
+          `\n  Comptes de démonstration : mot de passe ${demoModule.DEMO_PASSWORD} (administrateur@maestro.test, …)`,
         );
       }
-    } else if (demoModule) {
-      console.log(
-        `\n  Comptes de démonstration : mot de passe ${demoModule.DEMO_PASSWORD} (administrateur@maestro.test, …)`,
-      );
-    }
-    console.log('  Ctrl-C pour arrêter.\n');
-  });
+      console.log('  Ctrl-C pour arrêter.\n');
+    }),
+  );
   server.keepAliveTimeout = 65_000;
 
   let stopping = false;
