@@ -5,6 +5,7 @@ import * as m003 from './003_programming';
 import * as m004 from './004_samples';
 import * as m005 from './005_mail_outbox';
 import * as m006 from './006_sample_list_indexes';
+import * as m007 from './007_analyses';
 
 /**
  * Every migration, in order. Listed explicitly so that knex never has to load `.ts` files
@@ -17,4 +18,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '004_samples': m004,
   '005_mail_outbox': m005,
   '006_sample_list_indexes': m006,
+  '007_analyses': m007,
 };

@@ -9,6 +9,7 @@ import {
   UserToCreate,
   UserToUpdate,
 } from '../schema/user/user';
+import { analysisRoutes } from './analyses';
 import { companyRoutes } from './companies';
 import { programmingRoutes } from './programming';
 import { route } from './route';
@@ -132,6 +133,7 @@ export const contract = {
   }),
   ...programmingRoutes,
   ...sampleRoutes,
+  ...analysisRoutes,
   ...companyRoutes,
 } as const;
 

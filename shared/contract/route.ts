@@ -7,7 +7,15 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export type Access =
   | { kind: 'public' }
   | { kind: 'authenticated' }
-  | { kind: 'permission'; permission: Permission };
+  | {
+      kind: 'permission';
+      permission: Permission;
+      /**
+       * Also open to a laboratory's API token (`Authorization: Bearer mlab_…`), acting as a
+       * laboratory user of that laboratory: the lab API.
+       */
+      labToken?: boolean;
+    };
 
 export interface RouteSpec {
   method: HttpMethod;

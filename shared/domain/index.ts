@@ -1,3 +1,5 @@
+export * from './analysis';
+export * from './compliance';
 export * from './distribution';
 export * from './permissions';
 export * from './programmingPlan';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 // Every validation message of zod in French, on the server and in the browser.
 z.config(z.locales.fr());
 
+export * from './analysis/analysis';
 export * from './common/common';
 export * from './company/company';
 export * from './laboratory/laboratory';

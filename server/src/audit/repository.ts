@@ -29,6 +29,7 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
   await executor(db)('auditEvents').insert({
     userId: context?.userId ?? null,
     impersonatedBy: context?.impersonatedBy ?? null,
+    labTokenId: context?.labTokenId ?? null,
     requestId: context?.requestId ?? null,
     entity: entry.entity,
     entityId: entry.entityId,

@@ -8,6 +8,12 @@ export const NotificationKind = z.enum([
   'PlanValidated',
   'PlanClosed',
   'PrescriptionCommented',
+  'SampleNotAdmissible',
+  'AnalysisSubmitted',
+  'AnalysisCorrected',
+  'AnalysisCompleted',
+  'SampleNonCompliant',
+  'CounterAnalysisRequested',
 ]);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 export const NotificationKindList = NotificationKind.options;
@@ -18,6 +24,12 @@ export const NotificationKindLabels: Record<NotificationKind, string> = {
   PlanValidated: 'Campagne ouverte',
   PlanClosed: 'Campagne clôturée',
   PrescriptionCommented: 'Nouveau commentaire',
+  SampleNotAdmissible: 'Échantillon non recevable',
+  AnalysisSubmitted: 'Résultats à valider',
+  AnalysisCorrected: 'Résultats corrigés',
+  AnalysisCompleted: 'Analyse terminée',
+  SampleNonCompliant: 'Prélèvement non conforme',
+  CounterAnalysisRequested: 'Contre-analyse demandée',
 };
 
 export const Notification = z.object({

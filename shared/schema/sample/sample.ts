@@ -214,6 +214,8 @@ export const Sample = SampleContent.extend({
   submittedAt: z.iso.datetime({ offset: true }).nullable(),
   sentAt: z.iso.datetime({ offset: true }).nullable(),
   attachmentCount: z.number().int().min(0),
+  /** The verdict once every analysis is decided (null before): non-compliant samples are flagged. */
+  compliant: z.boolean().nullable(),
 });
 export type Sample = z.infer<typeof Sample>;
 
@@ -236,6 +238,7 @@ export const SampleListItem = z.object({
   laboratoryId: Id.nullable(),
   sampler: SamplePerson,
   updatedAt: z.iso.datetime({ offset: true }),
+  compliant: z.boolean().nullable(),
 });
 export type SampleListItem = z.infer<typeof SampleListItem>;
 
@@ -269,6 +272,8 @@ export const FindSamplesQuery = z.object({
   reference: z.string().trim().max(40).optional(),
   /** Free search over reference, company name and SIRET. */
   q: z.string().trim().max(200).optional(),
+  /** Only compliant (true) or non-compliant (false) samples. */
+  compliant: z.boolean().optional(),
   sort: SampleSort.default('-updatedAt'),
   page: z.number().int().min(1).max(100_000).default(1),
   perPage: z.number().int().min(1).max(200).default(20),

@@ -25,6 +25,7 @@ const item = (overrides: Partial<SampleListItem>): SampleListItem => ({
   laboratoryId: testLaboratory.id,
   sampler: { id: samplerId, firstName: 'Léa', lastName: 'Fontaine' },
   updatedAt: '2026-03-12T10:00:00.000Z',
+  compliant: null,
   ...overrides,
 });
 

@@ -28,6 +28,7 @@ export function serverSample(
     submittedAt: null,
     sentAt: null,
     attachmentCount: 0,
+    compliant: null,
     ...patch,
   };
 }
