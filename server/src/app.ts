@@ -8,6 +8,10 @@ import { pinoHttp } from 'pino-http';
 import { type CompanyDirectory, createCompanyDirectory } from './adapters/companies';
 import { createMailer, type Mailer } from './adapters/mail';
 import { createStorage, type FileStorage } from './adapters/storage';
+import { importHandlers } from './analyses/import/routes';
+import { createImportService } from './analyses/import/service';
+import { analysisHandlers } from './analyses/routes';
+import { createAnalysisService } from './analyses/service';
 import { oidcRouter } from './auth/oidc';
 import { createPassport } from './auth/passport';
 import { authHandlers } from './auth/routes';
@@ -17,12 +21,15 @@ import { healthHandlers } from './health/routes';
 import { type RequestContext, runWithContext } from './http/context';
 import { docsRouter } from './http/docs';
 import { apiNotFound, errorHandler } from './http/errorHandler';
+import { createLabTokenAuthenticator } from './http/labTokenAuth';
 import { contractRouter, type Handlers } from './http/router';
 import { originCheck, securityHeaders } from './http/security';
 import { PgSessionStore } from './http/sessionStore';
 import { frontendRouter } from './http/static';
 import { createJobQueue, type JobQueue } from './jobs/queue';
 import { laboratoryHandlers } from './laboratories/routes';
+import { labTokenHandlers } from './labTokens/routes';
+import { createLabTokenService } from './labTokens/service';
 import { createMailOutbox, type MailOutbox } from './mail/outbox';
 import { notificationHandlers } from './notifications/routes';
 import { createNotificationService } from './notifications/service';
@@ -155,12 +162,15 @@ export async function createApp({
   const sampleDocuments = createSampleDocuments(db);
   const sampleRepository = createSampleRepository(db);
   sampleDocuments.registerMailAttachments(outbox, (id) => sampleRepository.find(id));
+  const files = storage ?? createStorage(config, path.resolve(rootDir, config.DATA_DIR));
   const samples = createSampleService({
     db,
-    storage: storage ?? createStorage(config, path.resolve(rootDir, config.DATA_DIR)),
+    storage: files,
     logger,
     hooks: sampleSendHooks(db, outbox, config.appUrl),
   });
+  // One instance: the result imports write through it too.
+  const analyses = createAnalysisService({ db, storage: files, logger, notifications, outbox });
   const handlers: Handlers = {
     ...healthHandlers(db, VERSION),
     ...authHandlers(db, config, passport, users),
@@ -170,6 +180,17 @@ export async function createApp({
     ...programmingHandlers(createProgrammingService(db, notifications)),
     ...sampleHandlers(samples, sampleDocuments, outbox),
     ...sampleListHandlers(db),
+    ...analysisHandlers(analyses),
+    ...importHandlers(
+      createImportService({
+        db,
+        storage: files,
+        logger,
+        applyResults: (user, entries, options) =>
+          analyses.applyImportedResults(user, entries, options),
+      }),
+    ),
+    ...labTokenHandlers(createLabTokenService(db)),
     ...companyHandlers(
       companyDirectory ??
         createCompanyDirectory({
@@ -181,7 +202,7 @@ export async function createApp({
   };
   app.use(docsRouter(VERSION));
   app.use(await oidcRouter({ db, config, passport, users, logger }));
-  app.use(contractRouter(handlers, logger));
+  app.use(contractRouter(handlers, logger, { labTokens: createLabTokenAuthenticator(db) }));
   app.use('/api', apiNotFound);
   app.use(frontendRouter(frontendDir ?? path.resolve(rootDir, 'frontend/dist')));
   app.use(errorHandler);

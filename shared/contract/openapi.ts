@@ -97,7 +97,12 @@ export function buildOpenApi(contract: Contract, info: { version: string }): Jso
       tags: [spec.tag],
       parameters: parameters(spec),
       responses,
-      security: spec.access.kind === 'public' ? [] : [{ session: [] }],
+      security:
+        spec.access.kind === 'public'
+          ? []
+          : spec.access.kind === 'permission' && spec.access.labToken
+            ? [{ session: [] }, { bearer: [] }]
+            : [{ session: [] }],
     };
     if (spec.access.kind === 'permission') operation['x-permission'] = spec.access.permission;
     if (spec.consumes === 'binary') {
@@ -125,7 +130,10 @@ export function buildOpenApi(contract: Contract, info: { version: string }): Jso
       title: 'Maestro — API',
       version: info.version,
       description:
-        'API des plans de surveillance et de contrôle. Chaque erreur répond `{ error, message, issues }`.',
+        'API des plans de surveillance et de contrôle. Chaque erreur répond `{ error, message, issues }`.\n\n' +
+        'Les laboratoires s’y intègrent (réception, résultats, import de fichiers) avec un jeton d’API ' +
+        'créé pour eux par un administrateur : en-tête `Authorization: Bearer mlab_…` ; le jeton agit ' +
+        'comme un utilisateur du laboratoire, sur les seules opérations qui l’acceptent (sécurité `bearer`).',
     },
     servers: [{ url: '/' }],
     paths,
@@ -133,6 +141,13 @@ export function buildOpenApi(contract: Contract, info: { version: string }): Jso
       schemas: { ApiError: toJsonSchema(ApiError, 'output') },
       securitySchemes: {
         session: { type: 'apiKey', in: 'cookie', name: 'maestro.sid' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'mlab_…',
+          description:
+            'Jeton d’API d’un laboratoire (`mlab_` suivi de 43 caractères), créé par un administrateur ; révocable.',
+        },
       },
     },
   };

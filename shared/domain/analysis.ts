@@ -52,6 +52,7 @@ export function decideAnalysisAction(
     case 'correctResults':
       if (status === 'InReview' || status === 'Completed')
         return { allowed: true, next: 'InReview' };
+      if (status === 'NotAdmissible') return refuse('Cet échantillon a été déclaré non recevable.');
       return refuse('Seuls des résultats transmis se corrigent par une nouvelle version.');
     case 'uploadReport':
       if (status === 'Analysis' || status === 'InReview' || status === 'Completed')
@@ -61,9 +62,11 @@ export function decideAnalysisAction(
     case 'review':
       if (status === 'InReview') return { allowed: true, next: 'Completed' };
       if (status === 'Completed') return refuse('Cette analyse est déjà validée.');
+      if (status === 'NotAdmissible') return refuse('Cet échantillon a été déclaré non recevable.');
       return refuse('Les résultats de cette analyse ne sont pas encore transmis.');
     case 'reevaluate':
       if (status === 'InReview' || status === 'Completed') return { allowed: true, next: status };
+      if (status === 'NotAdmissible') return refuse('Cet échantillon a été déclaré non recevable.');
       return refuse('Aucun verdict à réévaluer : les résultats ne sont pas transmis.');
   }
 }

@@ -223,15 +223,26 @@ interface SampleScope {
 
 /**
  * Whether a user may see a sample: national roles all; regional roles their region; departmental
- * roles and samplers their department; a laboratory the samples sent to it (never drafts).
+ * roles and samplers their department; a laboratory the samples sent to it (never drafts), and
+ * those it holds an analysis of (`analysisLaboratoryIds`: a counter-analysis's laboratory).
  */
-export function canReadSample(user: SampleUser, sample: SampleScope): boolean {
+export function canReadSample(
+  user: SampleUser,
+  sample: SampleScope,
+  analysisLaboratoryIds: readonly string[] = [],
+): boolean {
   if (!hasPermission(user, 'sample.read')) return false;
   if (
     user.role === 'LaboratoryUser' &&
     (sample.status === 'Draft' || sample.status === 'Submitted')
   )
     return false;
+  if (
+    user.role === 'LaboratoryUser' &&
+    user.laboratoryId != null &&
+    analysisLaboratoryIds.includes(user.laboratoryId)
+  )
+    return true;
   return isInScope(user, sample);
 }
 

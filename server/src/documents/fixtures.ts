@@ -62,6 +62,7 @@ export function fixtureSample(options: FixtureOptions = {}): Sample {
     submittedAt: status === 'Draft' ? null : '2026-03-14T08:32:00.000Z',
     sentAt: null,
     attachmentCount: 1,
+    compliant: null,
     step: 'Summary',
     programmingPlanId: '3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a98',
     context: 'Surveillance',

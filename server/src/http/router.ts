@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { coerceForSchema } from './coerce';
 import { ForbiddenError, HttpError, UnauthenticatedError, ValidationError } from './errors';
+import { bearerToken, type LabTokenAuthenticator } from './labTokenAuth';
 
 export interface HandlerContext<R extends RouteSpec> extends RouteInput<R> {
   user: R['access'] extends { kind: 'public' } ? AuthUser | undefined : AuthUser;
@@ -47,13 +48,26 @@ function hasBody(req: Request): boolean {
  * coerces and validates params, query and body (400), calls the handler, then parses the
  * answer with the declared schema so that no undeclared field leaves the server.
  */
-export function contractRouter(handlers: Handlers, logger: Logger): express.Router {
+export function contractRouter(
+  handlers: Handlers,
+  logger: Logger,
+  options: {
+    /** Opens the routes marked `labToken` to a laboratory's API token (bearer). */
+    labTokens?: LabTokenAuthenticator;
+  } = {},
+): express.Router {
   const router = express.Router();
   for (const [operationId, spec] of Object.entries(contract) as [OperationId, RouteSpec][]) {
     const handler = handlers[operationId] as unknown as Handler<RouteSpec>;
     router[spec.method](spec.path, async (req, res, next) => {
       try {
-        const user = req.user as AuthUser | undefined;
+        let user = req.user as AuthUser | undefined;
+        // Without a session, a route of the laboratory API accepts a laboratory's API token; a
+        // bearer token elsewhere is ignored.
+        if (!user && spec.access.kind === 'permission' && spec.access.labToken) {
+          const token = options.labTokens ? bearerToken(req) : null;
+          if (token !== null) user = await options.labTokens?.authenticate(token, req);
+        }
         if (spec.access.kind !== 'public' && !user) throw new UnauthenticatedError();
         if (spec.access.kind === 'permission' && !hasPermission(user, spec.access.permission)) {
           throw new ForbiddenError();

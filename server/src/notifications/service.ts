@@ -13,6 +13,12 @@ export interface Audience {
   roles: Role[];
   /** Only users of these regions (regional and departmental roles); all when absent. */
   regionCodes?: string[];
+  /** Only users of these departments (departmental roles); all when absent. */
+  departmentCodes?: string[];
+  /** Only users of these laboratories (laboratory users); all when absent. */
+  laboratoryIds?: string[];
+  /** These users too, whatever their role and scope (e.g. a sample's sampler). */
+  userIds?: string[];
   excludeUserId?: string;
 }
 
@@ -36,10 +42,18 @@ export function createNotificationService(db: Db, mailer: Mailer, logger: Logger
     /** Writes the notifications (in the ambient transaction) and returns the e-mails to send after commit. */
     async notify(audience: Audience, draft: NotificationDraft): Promise<Mail[]> {
       const recipients: { id: string; email: string }[] = await q()('users')
-        .whereIn('role', audience.roles)
+        .where((who) => {
+          who.where((b) => {
+            b.whereIn('role', audience.roles);
+            if (audience.regionCodes) b.whereIn('regionCode', audience.regionCodes);
+            if (audience.departmentCodes) b.whereIn('departmentCode', audience.departmentCodes);
+            if (audience.laboratoryIds) b.whereIn('laboratoryId', audience.laboratoryIds);
+          });
+          if (audience.userIds && audience.userIds.length > 0)
+            who.orWhereIn('id', audience.userIds);
+        })
         .andWhere({ disabled: false })
         .modify((b) => {
-          if (audience.regionCodes) b.whereIn('regionCode', audience.regionCodes);
           if (audience.excludeUserId) b.whereNot({ id: audience.excludeUserId });
         })
         .select('id', 'email');

@@ -343,6 +343,7 @@ describe('filters, search, sort, pagination', () => {
       laboratoryId: labA.id,
       sampler: { id: users.s69.id, firstName: users.s69.firstName, lastName: users.s69.lastName },
       updatedAt: '2026-03-20T10:00:00.000Z',
+      compliant: null,
     });
   });
 

@@ -128,6 +128,7 @@ export function applyFilters(
   if (filters.matrixKindCode) builder.where(`${t}matrixKindCode`, filters.matrixKindCode);
   if (filters.matrixCode) builder.where(`${t}matrixCode`, filters.matrixCode);
   if (filters.samplerId) builder.where(`${t}samplerId`, filters.samplerId);
+  if (filters.compliant !== undefined) builder.where(`${t}compliant`, filters.compliant);
   // Days are French days: from 00:00 of the first to 24:00 of the last, Paris time.
   if (filters.sampledFrom)
     builder.whereRaw(`${t}sampled_at >= (?::date)::timestamp at time zone 'Europe/Paris'`, [
@@ -194,6 +195,7 @@ const listColumns = [
   'laboratoryId',
   'samplerId',
   'updatedAt',
+  'compliant',
 ];
 
 /** A timestamp as `toISOString` writes it (UTC, milliseconds, `Z`). */
@@ -212,7 +214,7 @@ const listItemJson = `json_build_object(
   'companyName', s.company_name, 'companySiret', s.company_siret,
   'sampledAt', ${isoSql('s.sampled_at')}, 'laboratoryId', s.laboratory_id,
   'sampler', json_build_object('id', u.id, 'firstName', u.first_name, 'lastName', u.last_name),
-  'updatedAt', ${isoSql('s.updated_at')}
+  'updatedAt', ${isoSql('s.updated_at')}, 'compliant', s.compliant
 )`;
 
 const zeroCounts = (): Record<SampleStatus, number> =>

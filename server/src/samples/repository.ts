@@ -59,6 +59,7 @@ export interface SampleRow {
   updatedAt: Date;
   submittedAt: Date | null;
   sentAt: Date | null;
+  compliant: boolean | null;
 }
 
 interface ItemRow {
@@ -204,6 +205,7 @@ export function toSample(
     submittedAt: iso(row.submittedAt),
     sentAt: iso(row.sentAt),
     attachmentCount,
+    compliant: row.compliant ?? null,
   };
 }
 
@@ -282,6 +284,14 @@ export function createSampleRepository(db: Db) {
         .ignore();
     },
 
+    /** The laboratories the sample's analyses are addressed to. */
+    async analysisLaboratoryIds(sampleId: string): Promise<string[]> {
+      const rows: { laboratoryId: string }[] = await q()('analyses')
+        .where({ sampleId })
+        .distinct('laboratoryId');
+      return rows.map((row) => row.laboratoryId);
+    },
+
     async findAttachments(
       sampleId: string,
     ): Promise<(SampleAttachment & { storageKey: string })[]> {
@@ -326,17 +336,48 @@ export function createSampleRepository(db: Db) {
       await q()('sampleAttachments').where({ sampleId, id }).delete();
     },
 
-    async history(sampleId: string) {
-      return q()('auditEvents as a')
-        .leftJoin('users as u', 'u.id', 'a.userId')
-        .where({ 'a.entity': 'sample', 'a.entityId': sampleId })
-        .orderBy('a.occurredAt')
-        .orderBy('a.id')
-        .select('a.occurredAt', 'a.action', 'u.firstName', 'u.lastName') as Promise<
-        { occurredAt: Date; action: string; firstName: string | null; lastName: string | null }[]
-      >;
+    /**
+     * The sample's audit events and those of its analyses (only the laboratory's own when
+     * `laboratoryId` is given), oldest first, with the user or the laboratory token that acted.
+     */
+    async history(
+      sampleId: string,
+      options: { laboratoryId?: string | null } = {},
+    ): Promise<HistoryEvent[]> {
+      const onlyLaboratory = options.laboratoryId !== undefined;
+      const result = (await q().raw(
+        `select a.occurred_at, a.entity, a.action, a.after, u.first_name, u.last_name,
+           t.name as lab_token_name, an.item_number, an.copy_number
+         from audit_events a
+         left join users u on u.id = a.user_id
+         left join lab_tokens t on t.id = a.lab_token_id
+         left join analyses an on a.entity = 'analysis' and an.id::text = a.entity_id
+         where (a.entity = 'sample' and a.entity_id = ?)
+            or (a.entity = 'analysis' and a.entity_id in (
+              select id::text from analyses where sample_id = ?${onlyLaboratory ? ' and laboratory_id = ?' : ''}
+            ))
+         order by a.occurred_at, a.id`,
+        onlyLaboratory
+          ? [sampleId, sampleId, options.laboratoryId ?? '00000000-0000-0000-0000-000000000000']
+          : [sampleId, sampleId],
+      )) as { rows: HistoryEvent[] };
+      return result.rows;
     },
   };
 }
 
 export type SampleRepository = ReturnType<typeof createSampleRepository>;
+
+/** One audit event of a sample or of one of its analyses. */
+export interface HistoryEvent {
+  occurredAt: Date;
+  entity: 'sample' | 'analysis';
+  action: string;
+  after: Record<string, unknown> | null;
+  firstName: string | null;
+  lastName: string | null;
+  labTokenName: string | null;
+  /** The analysed copy, for an analysis's event. */
+  itemNumber: number | null;
+  copyNumber: number | null;
+}

@@ -4,6 +4,7 @@ import { type Db, executor, transaction } from '@maestro/database';
 import {
   canReadSample,
   canWriteSample,
+  copyReference,
   decideSampleAction,
   formatSampleReference,
   matchPrescription,
@@ -23,11 +24,14 @@ import {
   type AuthUser,
   MAX_ATTACHMENT_BYTES,
   MAX_ATTACHMENTS_PER_SAMPLE,
+  type NotAdmissibleReason,
+  NotAdmissibleReasonLabels,
   type Sample,
   type SampleAttachment,
   type SampleContent,
   type SampleEvent,
   type SampleStatus,
+  SampleStatusLabels,
   type SampleToCreate,
   type SampleToUpdate,
 } from '@maestro/shared/schema';
@@ -41,7 +45,12 @@ import {
   NotFoundError,
   VersionConflictError,
 } from '../http/errors';
-import { contentColumns, createSampleRepository, type SampleRow } from './repository';
+import {
+  contentColumns,
+  createSampleRepository,
+  type HistoryEvent,
+  type SampleRow,
+} from './repository';
 
 const sampleNotFound = () => new NotFoundError('Ce prélèvement est introuvable.');
 
@@ -86,7 +95,8 @@ export function sniffContentType(head: Buffer): AttachmentContentType | null {
   return null;
 }
 
-async function readLimited(stream: Readable, limit: number): Promise<Buffer> {
+/** The whole body, or 413 as soon as it exceeds `limit` bytes. */
+export async function readLimited(stream: Readable, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
@@ -133,6 +143,57 @@ const actionLabels: Record<string, string> = {
   retryMail: 'Nouvel essai d’envoi du courriel',
 };
 
+const verdictLabel = (compliant: unknown) =>
+  compliant === true ? 'conforme' : compliant === false ? 'non conforme' : 'sans verdict';
+
+/** The French label of an event of the sample's history (its own or one of its analyses'). */
+function eventLabel(event: HistoryEvent, reference: string): string {
+  const after = event.after ?? {};
+  const text = (key: string) => (typeof after[key] === 'string' ? (after[key] as string) : '');
+  if (event.entity === 'sample') {
+    if (event.action === 'analysisProgress') {
+      const status = SampleStatusLabels[after.status as SampleStatus] ?? text('status');
+      return after.compliant === true || after.compliant === false
+        ? `Statut du prélèvement : ${status}, ${verdictLabel(after.compliant)}`
+        : `Statut du prélèvement : ${status}`;
+    }
+    return actionLabels[event.action] ?? event.action;
+  }
+  const copy =
+    event.itemNumber !== null && event.copyNumber !== null
+      ? ` (${copyReference(reference, event.itemNumber, event.copyNumber)})`
+      : '';
+  switch (event.action) {
+    case 'receive':
+      return `Réception au laboratoire${copy}`;
+    case 'reject': {
+      const reason = NotAdmissibleReasonLabels[after.reason as NotAdmissibleReason] ?? '';
+      const comment = text('comment');
+      return `Non recevable${copy} : ${reason}${comment ? ` — ${comment}` : ''}`;
+    }
+    case 'saveResults':
+      return `Résultats enregistrés${copy}`;
+    case 'submitResults':
+      return text('fileName')
+        ? `Résultats transmis par import du fichier « ${text('fileName')} »${copy}`
+        : `Résultats transmis${copy}`;
+    case 'correctResults':
+      return `Correction (version ${String(after.resultVersion ?? '?')}) : ${text('reason')}${copy}`;
+    case 'review':
+      return after.decision === 'Override'
+        ? `Verdict corrigé (${verdictLabel(after.compliant)}) : ${text('comment')}${copy}`
+        : `Validation : ${verdictLabel(after.compliant)}${copy}`;
+    case 'reevaluate':
+      return `Réévaluation LMR : ${verdictLabel(after.compliant)}${copy}`;
+    case 'counterAnalysis':
+      return `Contre-analyse demandée : ${text('reason')}${copy}`;
+    case 'uploadReport':
+      return `Rapport déposé : ${text('fileName')}${copy}`;
+    default:
+      return `${event.action}${copy}`;
+  }
+}
+
 export function createSampleService({
   db,
   storage,
@@ -145,7 +206,10 @@ export function createSampleService({
   /** The row, or 404 when it does not exist or the user may not see it. */
   async function readable(user: AuthUser, id: string, forUpdate = false): Promise<SampleRow> {
     const row = await samples.findRow(id, { forUpdate });
-    if (!row || !canReadSample(user, row)) throw sampleNotFound();
+    // A laboratory also reads the samples it holds an analysis of (a counter-analysis).
+    const laboratories =
+      row && user.role === 'LaboratoryUser' ? await samples.analysisLaboratoryIds(id) : [];
+    if (!row || !canReadSample(user, row, laboratories)) throw sampleNotFound();
     return row;
   }
 
@@ -432,13 +496,20 @@ export function createSampleService({
     },
 
     async history(user: AuthUser, id: string): Promise<SampleEvent[]> {
-      await readable(user, id);
-      const events = await samples.history(id);
+      const row = await readable(user, id);
+      const events = await samples.history(
+        id,
+        user.role === 'LaboratoryUser' ? { laboratoryId: user.laboratoryId } : {},
+      );
       return events.map((event) => ({
         at: new Date(event.occurredAt).toISOString(),
         action: event.action,
-        label: actionLabels[event.action] ?? event.action,
-        userName: event.firstName ? `${event.firstName} ${event.lastName ?? ''}`.trim() : null,
+        label: eventLabel(event, row.reference),
+        userName: event.labTokenName
+          ? `API — ${event.labTokenName}`
+          : event.firstName
+            ? `${event.firstName} ${event.lastName ?? ''}`.trim()
+            : null,
       }));
     },
 

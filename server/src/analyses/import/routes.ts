@@ -1,0 +1,48 @@
+import type { HandlersOf } from '../../http/router';
+import { contentDisposition } from '../../samples/routes';
+import type { ImportService } from './service';
+
+export const importHandlers = (
+  imports: ImportService,
+): HandlersOf<
+  | 'getAnalysisImportTemplate'
+  | 'previewAnalysisImport'
+  | 'getAnalysisImport'
+  | 'findAnalysisImportLines'
+  | 'commitAnalysisImport'
+  | 'getAnalysisImportFile'
+> => ({
+  getAnalysisImportTemplate: async ({ query, res }) => {
+    const file = await imports.template(query.format);
+    res
+      .status(200)
+      .type(file.contentType)
+      .setHeader('Content-Disposition', contentDisposition(file.fileName))
+      .setHeader('Cache-Control', 'private, no-store')
+      .send(file.content);
+    return '';
+  },
+  previewAnalysisImport: ({ user, query, req }) => {
+    const length = Number(req.headers['content-length']);
+    return imports.preview(user, query, Number.isFinite(length) ? length : null, req);
+  },
+  getAnalysisImport: ({ user, params }) => imports.get(user, params.importId),
+  findAnalysisImportLines: ({ user, params, query }) => imports.lines(user, params.importId, query),
+  commitAnalysisImport: ({ user, params, body }) => imports.commit(user, params.importId, body),
+  getAnalysisImportFile: async ({ user, params, res }) => {
+    const { fileName, stored } = await imports.file(user, params.importId);
+    res.status(200);
+    res.setHeader('Content-Type', stored.contentType);
+    res.setHeader('Content-Length', String(stored.size));
+    res.setHeader('Content-Disposition', contentDisposition(fileName));
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    await new Promise<void>((resolve, reject) => {
+      stored.body.on('error', reject);
+      res.on('finish', resolve);
+      res.on('close', resolve);
+      stored.body.pipe(res);
+    });
+    return '';
+  },
+});
