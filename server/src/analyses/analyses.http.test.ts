@@ -1282,8 +1282,13 @@ describe('writing imported results (for the result import)', () => {
     expect((await t.db('samples').where({ id: sample.id }).first()).status).toBe('InReview');
     const queued = await t.db('mailDeliveries').where({ kind: 'analysis.notification' });
     expect(
-      queued.some((m) => m.subject.includes(`Résultats à valider : ${sample.reference}-B-1`)),
+      queued.some((m) =>
+        `${m.subject}\n${m.body}`.includes(`Résultats à valider : ${sample.reference}-B-1`),
+      ),
     ).toBe(true);
+    // One e-mail per recipient for the whole import (a digest when there are several notices).
+    const recipients = queued.flatMap((m) => m.recipients as string[]);
+    expect(new Set(recipients).size).toBe(recipients.length);
 
     const replaced = await apply(
       labUserA.user,

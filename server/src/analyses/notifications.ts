@@ -115,3 +115,31 @@ export function createAnalysisNotifier(notifications: NotificationService) {
 }
 
 export type AnalysisNotifier = ReturnType<typeof createAnalysisNotifier>;
+
+/**
+ * The e-mails of one import, one per recipient: a laboratory importing a thousand results must
+ * not send a thousand e-mails to each coordinator. A recipient with a single message gets it as
+ * it is; several are gathered in one digest that lists each subject and its text.
+ */
+const signature = /\n\n— Maestro[^\n]*$/;
+
+export function digestMails(mails: Mail[], fileName: string): Mail[] {
+  const byRecipient = new Map<string, Mail[]>();
+  for (const mail of mails)
+    for (const to of mail.to) {
+      const key = to.toLowerCase();
+      byRecipient.set(key, [...(byRecipient.get(key) ?? []), mail]);
+    }
+  return [...byRecipient.entries()].map(([to, own]) => {
+    if (own.length === 1) return { ...(own[0] as Mail), to: [to] };
+    const items = own.map(
+      (mail) =>
+        `— ${mail.subject.replace(/^\[Maestro\] /, '')}\n${mail.text.replace(signature, '')}`,
+    );
+    return {
+      to: [to],
+      subject: `[Maestro] Import de résultats « ${fileName} » : ${own.length} avis`,
+      text: `Un laboratoire a importé des résultats d’analyse (fichier « ${fileName} »). Voici les ${own.length} avis qui vous concernent.\n\n${items.join('\n\n')}\n\n— Maestro, plans de surveillance et de contrôle`,
+    };
+  });
+}

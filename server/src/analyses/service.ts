@@ -48,7 +48,7 @@ import type { MailOutbox } from '../mail/outbox';
 import type { NotificationService } from '../notifications/service';
 import { createSampleRepository } from '../samples/repository';
 import { readLimited, sniffContentType } from '../samples/service';
-import { type AnalysisSubject, createAnalysisNotifier } from './notifications';
+import { type AnalysisSubject, createAnalysisNotifier, digestMails } from './notifications';
 import { createAnalysisRepository, type ResidueRow, type ScopedAnalysisRow } from './repository';
 
 /** The signed analysis report: a PDF of at most 20 MB. */
@@ -839,7 +839,7 @@ export function createAnalysisService({
         });
         analysisIds.push(row.id);
       }
-      for (const mail of mails)
+      for (const mail of digestMails(mails, options.fileName))
         await outbox.enqueue(
           {
             kind: 'analysis.notification',
