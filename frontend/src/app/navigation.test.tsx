@@ -13,20 +13,20 @@ vi.stubGlobal(
 afterEach(cleanup);
 
 describe('navigation per role', () => {
-  it('shows home to every role, programming and samples to their readers, users to the administrator only', () => {
+  it('shows home to every role, programming, samples and analyses to their readers, laboratories and users to the administrator only', () => {
     const entries = Object.fromEntries(
       RoleList.map((role) => [role, navigationLinks(role).map((link) => link.entry)]),
     );
     expect(entries).toEqual({
-      Administrator: ['home', 'programming', 'samples', 'users'],
-      NationalCoordinator: ['home', 'programming', 'samples'],
-      NationalObserver: ['home', 'programming', 'samples'],
-      RegionalCoordinator: ['home', 'programming', 'samples'],
-      RegionalObserver: ['home', 'programming', 'samples'],
-      DepartmentalCoordinator: ['home', 'programming', 'samples'],
-      DepartmentalObserver: ['home', 'programming', 'samples'],
-      Sampler: ['home', 'programming', 'samples'],
-      LaboratoryUser: ['home', 'samples'],
+      Administrator: ['home', 'programming', 'samples', 'analyses', 'laboratories', 'users'],
+      NationalCoordinator: ['home', 'programming', 'samples', 'analyses'],
+      NationalObserver: ['home', 'programming', 'samples', 'analyses'],
+      RegionalCoordinator: ['home', 'programming', 'samples', 'analyses'],
+      RegionalObserver: ['home', 'programming', 'samples', 'analyses'],
+      DepartmentalCoordinator: ['home', 'programming', 'samples', 'analyses'],
+      DepartmentalObserver: ['home', 'programming', 'samples', 'analyses'],
+      Sampler: ['home', 'programming', 'samples', 'analyses'],
+      LaboratoryUser: ['home', 'samples', 'analyses'],
     });
   });
 
@@ -38,10 +38,10 @@ describe('navigation per role', () => {
       .map((link) => link.textContent);
     expect(links).toEqual(
       role === 'Administrator'
-        ? ['Accueil', 'Programmation', 'Prélèvements', 'Utilisateurs']
+        ? ['Accueil', 'Programmation', 'Prélèvements', 'Analyses', 'Laboratoires', 'Utilisateurs']
         : role === 'LaboratoryUser'
-          ? ['Accueil', 'Prélèvements']
-          : ['Accueil', 'Programmation', 'Prélèvements'],
+          ? ['Accueil', 'Prélèvements', 'Analyses']
+          : ['Accueil', 'Programmation', 'Prélèvements', 'Analyses'],
     );
 
     const [desktop] = screen.getAllByTestId('current-user');

@@ -16,9 +16,9 @@ export const NavigationPaths: Record<NavigationEntry, string | null> = {
   home: '/',
   programming: '/programmation',
   samples: '/prelevements',
-  analyses: null,
+  analyses: '/analyses',
   dashboard: null,
-  laboratories: null,
+  laboratories: '/laboratoires',
   users: '/utilisateurs',
 };
 

@@ -16,6 +16,11 @@ const PlanPage = lazy(() => import('../pages/programming/PlanPage'));
 const SamplesPage = lazy(() => import('../pages/samples/SamplesPage'));
 const SampleNewPage = lazy(() => import('../pages/samples/SampleNewPage'));
 const SampleRecordPage = lazy(() => import('../pages/samples/SampleRecordPage'));
+const AnalysisImportPage = lazy(() => import('../pages/analyses/import/AnalysisImportPage'));
+const LaboratoriesPage = lazy(() => import('../pages/laboratories/LaboratoriesPage'));
+const LaboratoryPage = lazy(() => import('../pages/laboratories/LaboratoryPage'));
+const AnalysesPage = lazy(() => import('../pages/analyses/AnalysesPage'));
+const AnalysisPage = lazy(() => import('../pages/analyses/AnalysisPage'));
 const NotificationsPage = lazy(() => import('../pages/notifications/NotificationsPage'));
 const AccessibilityPage = lazy(() => import('../pages/accessibility/AccessibilityPage'));
 const NotFoundPage = lazy(() => import('../pages/not-found/NotFoundPage'));
@@ -62,6 +67,23 @@ export function AppRoutes() {
               element={<RequirePermission permission="sample.read" />}
             >
               <Route index element={<SampleRecordPage />} />
+            </Route>
+            <Route
+              path="/analyses/import"
+              element={<RequirePermission permission="analysis.submitResults" />}
+            >
+              <Route index element={<AnalysisImportPage />} />
+            </Route>
+            <Route
+              path="/laboratoires"
+              element={<RequirePermission permission="labToken.manage" />}
+            >
+              <Route index element={<LaboratoriesPage />} />
+              <Route path=":laboratoryId" element={<LaboratoryPage />} />
+            </Route>
+            <Route path="/analyses" element={<RequirePermission permission="analysis.read" />}>
+              <Route index element={<AnalysesPage />} />
+              <Route path=":analysisId" element={<AnalysisPage />} />
             </Route>
             <Route path="/notifications" element={<NotificationsPage />} />
           </Route>

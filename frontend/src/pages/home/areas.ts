@@ -36,7 +36,7 @@ interface AreaDefinition {
 export const HomeAreas: Record<HomeArea, AreaDefinition> = {
   programming: { title: 'Programmation', iconId: 'fr-icon-calendar-line', path: '/programmation' },
   samples: { title: 'Prélèvements', iconId: 'fr-icon-test-tube-line', path: '/prelevements' },
-  analyses: { title: 'Analyses', iconId: 'fr-icon-microscope-line', path: null },
+  analyses: { title: 'Analyses', iconId: 'fr-icon-microscope-line', path: '/analyses' },
   dashboard: { title: 'Tableau de bord', iconId: 'fr-icon-bar-chart-box-line', path: null },
   users: { title: 'Utilisateurs', iconId: 'fr-icon-team-line', path: '/utilisateurs' },
   laboratories: { title: 'Laboratoires', iconId: 'fr-icon-building-line', path: null },

@@ -1,5 +1,6 @@
 import { hasPermission } from '@maestro/shared/domain';
 import type { AuthUser, Sample, SampleContent } from '@maestro/shared/schema';
+import { SampleAnalysesSection } from '../analyses/SampleAnalysesSection';
 import { SampleDeliveries, SampleDocuments, SampleHistory } from './SampleDocuments';
 import { OwnerRecap, SampleRecap } from './SampleRecap';
 import { formatDateTime } from './sampleForm';
@@ -43,6 +44,9 @@ export function SampleReadOnly({ sampleId, content, server, user, online }: Samp
         <OwnerRecap content={content} />
       </section>
       <AttachmentsSection sampleId={sampleId} online={online} synced={server !== null} readOnly />
+      {server && sent && hasPermission(user, 'analysis.read') && (
+        <SampleAnalysesSection sampleId={sampleId} />
+      )}
       {server && status !== 'Draft' && <SampleDocuments sampleId={sampleId} sent={sent} />}
       {server && sent && (
         <SampleDeliveries sampleId={sampleId} canRetry={hasPermission(user, 'sample.send')} />

@@ -22,6 +22,7 @@ import {
   useSampleEditLock,
   useSyncStatus,
 } from '../../samples/offline';
+import { ComplianceBadge } from '../analyses/ComplianceBadge';
 import { SampleForm } from './SampleForm';
 import { SampleReadOnly } from './SampleReadOnly';
 import { serverSampleQuery } from './sampleFormQueries';
@@ -70,6 +71,8 @@ export default function SampleRecordPage() {
 
   const reference = local?.server?.reference ?? server.data?.reference ?? null;
   const status: SampleStatus = local?.server?.status ?? server.data?.status ?? 'Draft';
+  // The verdict once every analysis is decided: a non-compliant sample is flagged at the top.
+  const compliant = server.data ? server.data.compliant : (local?.server?.compliant ?? null);
   const title = sampleTitle(reference);
   const heading = usePageTitle(title);
   const editable = canUpdate && local !== null && decideSampleAction(status, 'edit').allowed;
@@ -174,6 +177,7 @@ export default function SampleRecordPage() {
             {SampleStatusLabels[status]}
           </Badge>
         )}
+        {validId && <ComplianceBadge compliant={compliant} />}
       </div>
       {local && <SyncStateBadge sample={local} live />}
       {local?.syncState === 'conflict' && (

@@ -37,6 +37,7 @@ import { Loading } from '../../app/Loading';
 import { useLaboratories } from '../../app/laboratories';
 import { usePageTitle } from '../../app/pageTitle';
 import { useCurrentUser } from '../../app/session';
+import { ComplianceBadge } from '../analyses/ComplianceBadge';
 import { planTitle } from '../programming/labels';
 import { plansQuery } from '../programming/queries';
 import { LocalSamplesSection } from './LocalSamplesSection';
@@ -90,6 +91,7 @@ export function samplesFiltersOf(params: URLSearchParams): FindSamplesQuery {
   const departmentCode = params.get('departement');
   const matrixKindCode = params.get('categorie');
   const matrixCode = params.get('matrice');
+  const compliance = params.get('conformite');
   const page = Number(params.get('page'));
   const query: FindSamplesQuery = {
     programmingPlanId: id(params, 'plan'),
@@ -108,6 +110,7 @@ export function samplesFiltersOf(params: URLSearchParams): FindSamplesQuery {
     company: text(params, 'entreprise'),
     reference: text(params, 'reference'),
     q: text(params, 'q'),
+    compliant: compliance === 'conforme' ? true : compliance === 'non-conforme' ? false : undefined,
     sort: sort.success ? sort.data : '-updatedAt',
     page: Number.isInteger(page) && page > 0 && page <= 100_000 ? page : 1,
     perPage: SAMPLES_PER_PAGE,
@@ -423,6 +426,7 @@ export default function SamplesPage() {
                       <Badge small noIcon severity={SampleStatusSeverity[sample.status]}>
                         {SampleStatusLabels[sample.status]}
                       </Badge>
+                      <ComplianceBadge small compliant={sample.compliant} className="fr-mt-1v" />
                     </td>
                     <td>{sample.sampledAt ? formatSampleDateTime(sample.sampledAt) : '—'}</td>
                     <td>
@@ -636,6 +640,16 @@ function SampleFilters({ user, query, scope, onChange }: SampleFiltersProps) {
             matrices.map((matrix) => ({ value: matrix.code, label: matrix.label })),
             'Toutes les matrices',
           )}
+        {select(
+          'conformite',
+          'Conformité',
+          query.compliant === undefined ? undefined : query.compliant ? 'conforme' : 'non-conforme',
+          [
+            { value: 'conforme', label: 'Conformes' },
+            { value: 'non-conforme', label: 'Non conformes' },
+          ],
+          'Toutes',
+        )}
         {scope !== 'Laboratory' &&
           select(
             'laboratoire',
