@@ -25,10 +25,10 @@ async function expectedScope(request: APIRequestContext, user: AuthUser): Promis
 
 const navigationOf = (role: Role): string[] =>
   role === 'Administrator'
-    ? ['Accueil', 'Programmation', 'Prélèvements', 'Utilisateurs']
+    ? ['Accueil', 'Programmation', 'Prélèvements', 'Analyses', 'Laboratoires', 'Utilisateurs']
     : role === 'LaboratoryUser'
-      ? ['Accueil', 'Prélèvements']
-      : ['Accueil', 'Programmation', 'Prélèvements'];
+      ? ['Accueil', 'Prélèvements', 'Analyses']
+      : ['Accueil', 'Programmation', 'Prélèvements', 'Analyses'];
 
 for (const role of RoleList) {
   test.describe(`${RoleLabels[role]} (stored login)`, () => {

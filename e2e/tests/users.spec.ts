@@ -77,6 +77,7 @@ test('the administrator creates a sampler, who then logs in and sees the sampler
     'Accueil',
     'Programmation',
     'Prélèvements',
+    'Analyses',
   ]);
   await expect(sampler.getByTestId('area-samples')).toContainText('Créer des prélèvements');
   await expectAccessible(sampler, 'l’accueil du préleveur créé');

@@ -45,13 +45,20 @@ function queryString(query: Record<string, unknown> | undefined): string {
   return text ? `?${text}` : '';
 }
 
-async function errorOf(response: Response): Promise<ApiClientError> {
+/** French messages for answers that carry no API error (a proxy's page), by status. */
+export type FallbackMessages = Partial<Record<number, string>>;
+
+async function errorOf(
+  response: Response,
+  messages: FallbackMessages = {},
+): Promise<ApiClientError> {
   const fallback: ApiError = {
     error: 'InternalError',
     message:
-      response.status >= 500
+      messages[response.status] ??
+      (response.status >= 500
         ? 'Le service est momentanément indisponible. Réessayez dans quelques instants.'
-        : 'La requête a été refusée.',
+        : 'La requête a été refusée.'),
     issues: [],
   };
   try {
@@ -68,7 +75,14 @@ type Input = {
   body?: unknown;
 };
 
-async function call(operationId: OperationId, input: Input = {}): Promise<unknown> {
+/** A file sent as the raw body of a binary operation (`consumes: 'binary'`). */
+interface RawBody {
+  content: Blob;
+  contentType: string;
+  messages?: FallbackMessages;
+}
+
+async function call(operationId: OperationId, input: Input = {}, raw?: RawBody): Promise<unknown> {
   const spec: RouteSpec = contract[operationId];
   const url = buildPath(spec.path, input.params) + queryString(input.query);
   let response: Response;
@@ -78,9 +92,13 @@ async function call(operationId: OperationId, input: Input = {}): Promise<unknow
       credentials: 'same-origin',
       headers: {
         Accept: 'application/json',
-        ...(input.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        ...(raw
+          ? { 'Content-Type': raw.contentType }
+          : input.body !== undefined
+            ? { 'Content-Type': 'application/json' }
+            : {}),
       },
-      body: input.body !== undefined ? JSON.stringify(input.body) : undefined,
+      body: raw ? raw.content : input.body !== undefined ? JSON.stringify(input.body) : undefined,
     });
   } catch {
     throw new ApiClientError(0, {
@@ -90,7 +108,7 @@ async function call(operationId: OperationId, input: Input = {}): Promise<unknow
     });
   }
   if (!response.ok) {
-    const error = await errorOf(response);
+    const error = await errorOf(response, raw?.messages);
     if (response.status === 401 && operationId !== 'login')
       for (const listener of listeners) listener();
     throw error;
@@ -119,6 +137,21 @@ type Caller<R extends RouteSpec> =
 export const api = Object.fromEntries(
   (Object.keys(contract) as OperationId[]).map((id) => [id, (input?: Input) => call(id, input)]),
 ) as unknown as { [K in OperationId]: Caller<Contract[K]> };
+
+/**
+ * Sends a file as the raw body of a binary operation (an attachment, a report, a result file):
+ * the same errors, 401 handling and answer parsing as every call. `messages` words the refusals
+ * that come without an API error (e.g. a proxy's 413).
+ */
+export function apiUpload<K extends OperationId>(
+  operationId: K,
+  input: ClientInput<Contract[K]>,
+  file: { content: Blob; contentType: string; messages?: FallbackMessages },
+): Promise<RouteResponse<Contract[K]>> {
+  if ((contract[operationId] as RouteSpec).consumes !== 'binary')
+    throw new Error(`${operationId} does not take a file`);
+  return call(operationId, input as Input, file) as Promise<RouteResponse<Contract[K]>>;
+}
 
 /**
  * The address of an operation, for what the browser must fetch itself (a file download link).

@@ -1,13 +1,12 @@
 import { contract } from '@maestro/shared/contract';
 import { Substances } from '@maestro/shared/referential';
 import {
-  ApiError,
   IMPORT_MAX_BYTES,
   type ImportColumns,
   type ImportEncoding,
-  ImportSummary,
+  type ImportSummary,
 } from '@maestro/shared/schema';
-import { ApiClientError, apiUrl } from '../../../api/client';
+import { apiUpload, apiUrl } from '../../../api/client';
 
 type ImportColumn = (typeof ImportColumns)[number];
 
@@ -73,58 +72,12 @@ const fallbackMessages: Record<number, string> = {
  * Sends a result file for checking (`previewAnalysisImport`): its bytes as the body, its name
  * and encoding in the query. Nothing is written; the answer is the import's summary.
  */
-export async function uploadImportFile(
-  file: File,
-  encoding: ImportEncoding,
-): Promise<ImportSummary> {
-  const url = apiUrl('previewAnalysisImport', { query: { fileName: file.name, encoding } });
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'Content-Type': importContentType(file), Accept: 'application/json' },
-      body: file,
-    });
-  } catch {
-    throw new ApiClientError(0, {
-      error: 'NetworkError',
-      message: 'Le serveur est injoignable. Vérifiez votre connexion puis réessayez.',
-      issues: [],
-    });
-  }
-  let body: unknown = null;
-  try {
-    body = await response.json();
-  } catch {
-    // Not JSON (a proxy's page): the fallback message says what happened.
-  }
-  if (!response.ok) {
-    const parsed = ApiError.safeParse(body);
-    throw new ApiClientError(
-      response.status,
-      parsed.success
-        ? parsed.data
-        : {
-            error: 'UploadRefused',
-            message:
-              fallbackMessages[response.status] ??
-              (response.status >= 500
-                ? 'Le service est momentanément indisponible. Réessayez dans quelques instants.'
-                : 'Le fichier a été refusé par le serveur.'),
-            issues: [],
-          },
-    );
-  }
-  const summary = ImportSummary.safeParse(body);
-  if (!summary.success)
-    throw new ApiClientError(response.status, {
-      error: 'ContractMismatch',
-      message: 'La réponse du serveur est inattendue. Rechargez la page.',
-      issues: [],
-    });
-  return summary.data;
-}
+export const uploadImportFile = (file: File, encoding: ImportEncoding): Promise<ImportSummary> =>
+  apiUpload(
+    'previewAnalysisImport',
+    { query: { fileName: file.name, encoding } },
+    { content: file, contentType: importContentType(file), messages: fallbackMessages },
+  );
 
 /** « Glyphosate » for a known code, else the code itself. */
 export const substanceName = (code: string): string => Substances[code]?.label ?? code;
