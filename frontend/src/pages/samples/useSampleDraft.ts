@@ -96,8 +96,12 @@ export function useSampleDraft(local: LocalSample): SampleDraft {
     [flush],
   );
 
-  // A change from elsewhere: taken when this page has nothing waiting.
+  // A change from elsewhere: taken when this page has nothing waiting. Only on a change: the
+  // effect of the first render may run after the agent's first action, which must stay.
+  const seen = useRef(local.content);
   useEffect(() => {
+    if (seen.current === local.content) return;
+    seen.current = local.content;
     if (pending.current !== null) return;
     if (same(local.content, known.current)) return;
     known.current = local.content;

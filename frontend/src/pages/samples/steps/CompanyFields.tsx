@@ -136,10 +136,14 @@ export function CompanyFields({
     staleTime: 0,
   });
 
-  // The record's company changed elsewhere (a conflict resolved…): show it.
+  // The record's company changed elsewhere (a conflict resolved…): show it. Only on a change:
+  // the effect of the first render may run after the agent's first keystroke, which must stay.
   const recordKey = JSON.stringify(value);
+  const shownKey = useRef(recordKey);
   // biome-ignore lint/correctness/useExhaustiveDependencies: recordKey stands for value
   useEffect(() => {
+    if (shownKey.current === recordKey) return;
+    shownKey.current = recordKey;
     setDraft((current) => {
       const parsed = parseCompanyDraft(current);
       return parsed.ok && JSON.stringify(parsed.company) === recordKey
