@@ -1,4 +1,7 @@
-import type { Locator, Page } from '@playwright/test';
+import { randomUUID } from 'node:crypto';
+import { emptySampleContent, newSampleItem } from '@maestro/shared/domain';
+import type { Prescription, ProgrammingPlan, Sample } from '@maestro/shared/schema';
+import type { APIRequestContext, APIResponse, Locator, Page } from '@playwright/test';
 import { expectAccessible } from './axe';
 import { expect, mainNavigation } from './fixtures';
 
@@ -137,3 +140,144 @@ export async function fillItems(page: Page, sealNumbers: string[]): Promise<void
 
 export const next = (page: Page) =>
   page.getByRole('button', { name: 'Suivant', exact: true }).click();
+
+/** The laboratory of the first copy, chosen in the items step (by its id). */
+export async function chooseLaboratory(page: Page, laboratoryId: string): Promise<void> {
+  const laboratory = page.getByRole('combobox', { name: /^Laboratoire destinataire/ });
+  await laboratory.selectOption({ value: laboratoryId });
+  await expect(laboratory).toHaveValue(laboratoryId);
+}
+
+/** The summary step: the owner agrees and is named; the sample is complete. */
+export async function fillSummary(page: Page): Promise<void> {
+  await expect(stepTitle(page, 'Récapitulatif')).toBeFocused();
+  await choose(page, /^Accord du détenteur sur le procès-verbal/, 'Oui');
+  await page.getByRole('textbox', { name: /^Nom du détenteur/ }).fill(OWNER.name);
+  await page.getByRole('textbox', { name: /^Adresse e-mail du détenteur/ }).fill(OWNER.email);
+  await expect(page.getByTestId('sample-completeness')).toContainText('Le prélèvement est complet');
+}
+
+/** « Finaliser »: the sample gets its reference (returned), « À envoyer ». */
+export async function finaliseSample(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Finaliser', exact: true }).click();
+  await expect(page.getByText(/^Le prélèvement [A-Z]{3}-\d{2}-\d{5,} est finalisé/)).toBeVisible({
+    timeout: 20_000,
+  });
+  const heading = page.getByRole('heading', { level: 1 });
+  await expect(heading).toHaveText(/^Prélèvement [A-Z]{3}-\d{2}-\d{5,}$/);
+  const reference = ((await heading.textContent()) ?? '').replace('Prélèvement ', '');
+  expect(reference).toMatch(REFERENCE);
+  await expect(page.getByText('À envoyer', { exact: true })).toBeVisible();
+  return reference;
+}
+
+/** « Envoyer au laboratoire », confirmed in the modal naming the laboratory. */
+export async function sendToLaboratory(
+  page: Page,
+  laboratoryName: string,
+  { axe = false } = {},
+): Promise<void> {
+  await page.getByRole('button', { name: 'Envoyer au laboratoire' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Envoyer au laboratoire' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText(laboratoryName);
+  if (axe) await expectAccessible(page, 'la confirmation de l’envoi au laboratoire');
+  await dialog.getByRole('button', { name: 'Envoyer la demande d’analyse' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByText('Transmis au laboratoire', { exact: true })).toBeVisible({
+    timeout: 20_000,
+  });
+}
+
+/** What a sample created through the API needs beyond the demo plan's defaults. */
+export interface ApiSampleInput {
+  laboratoryId: string;
+  /** A matrix of the demo plan's « Fruits à pépins » kind (A01DH), e.g. apples A01DJ. */
+  matrixCode: string;
+  substances: { substanceCode: string; method: 'Mono' | 'Multi' }[];
+  sealPrefix: string;
+}
+
+async function okJson<T>(response: APIResponse, status = 200): Promise<T> {
+  expect(response.status(), await response.text()).toBe(status);
+  return (await response.json()) as T;
+}
+
+/**
+ * A complete sample of the demo plan (apples at primary production, Rhône), created, finalised
+ * and sent through the API as the signed-in sampler: the shape the server tests send
+ * (server/src/samples/samples.http.test.ts). Returns the sent sample.
+ */
+export async function sendSampleThroughApi(
+  request: APIRequestContext,
+  input: ApiSampleInput,
+): Promise<Sample> {
+  const plans = await okJson<ProgrammingPlan[]>(
+    await request.get('/api/programming-plans?kind=PPV'),
+  );
+  const plan = plans.find(
+    (candidate) => candidate.year === new Date().getFullYear() && candidate.status === 'Validated',
+  );
+  if (!plan) throw new Error('Le plan de démonstration en campagne est introuvable');
+  const prescriptions = await okJson<Prescription[]>(
+    await request.get(`/api/programming-plans/${plan.id}/prescriptions`),
+  );
+  const prescription = prescriptions.find(
+    (candidate) => candidate.matrixKindCode === 'A01DH' && candidate.context === 'Surveillance',
+  );
+  if (!prescription) throw new Error('La prescription « Fruits à pépins » est introuvable');
+
+  const sampledAt = new Date(Date.now() - 3600_000).toISOString();
+  const item = newSampleItem(1);
+  item.copies.forEach((copy, index) => {
+    copy.quantity = 1.5;
+    copy.unit = 'KG';
+    copy.sealNumber = `${input.sealPrefix}-${index + 1}`;
+    copy.compliant200263 = true;
+  });
+  const content = emptySampleContent({
+    step: 'Summary',
+    programmingPlanId: plan.id,
+    context: 'Surveillance',
+    legalContext: 'A',
+    company: { siret: null, nafCode: null, ...COMPANY },
+    geolocation: {
+      latitude: 45.65871,
+      longitude: 4.77213,
+      accuracy: null,
+      source: 'Manual',
+      capturedAt: sampledAt,
+    },
+    departmentCode: '69',
+    prescriptionId: prescription.id,
+    matrixKindCode: 'A01DH',
+    matrixCode: input.matrixCode,
+    stage: 'PRODUCTION_PRIMAIRE_VEGETALE',
+    partSampled: 'FRUIT',
+    cultureKind: 'CONVENTIONAL',
+    substances: input.substances,
+    sampledAt,
+    laboratoryId: input.laboratoryId,
+    items: [item],
+    ownerConsent: true,
+    ownerName: OWNER.name,
+    ownerEmail: OWNER.email,
+  });
+  const created = await okJson<Sample>(
+    await request.post('/api/samples', { data: { id: randomUUID(), ...content } }),
+    201,
+  );
+  const submitted = await okJson<Sample>(
+    await request.post(`/api/samples/${created.id}/submit`, {
+      data: { version: created.version },
+    }),
+  );
+  expect(submitted.status).toBe('Submitted');
+  const sent = await okJson<Sample>(
+    await request.post(`/api/samples/${created.id}/send`, {
+      data: { version: submitted.version },
+    }),
+  );
+  expect(sent.status).toBe('Sent');
+  return sent;
+}

@@ -360,7 +360,7 @@ describe('the result import page', () => {
       within(notice)
         .getByRole('link', { name: 'Voir les analyses à valider' })
         .getAttribute('href'),
-    ).toBe('/analyses?status=InReview');
+    ).toBe('/analyses?statut=InReview');
     expect(
       within(notice)
         .getByRole('link', { name: /Télécharger le fichier d’origine/ })

@@ -1,7 +1,7 @@
 import { Breadcrumb } from '@codegouvfr/react-dsfr/Breadcrumb';
 import { Id, ImportColumns, type ImportSummary } from '@maestro/shared/schema';
 import { useQueryClient } from '@tanstack/react-query';
-import { useId, useRef } from 'react';
+import { useCallback, useId, useRef } from 'react';
 import { useSearchParams } from 'react-router';
 import { DsfrTable } from '../../../app/DsfrTable';
 import { usePageTitle } from '../../../app/pageTitle';
@@ -26,12 +26,19 @@ export default function AnalysisImportPage() {
   const importId = importIdOf(params);
   const queryClient = useQueryClient();
   const fileInput = useRef<HTMLInputElement>(null);
-  const previewTitle = useRef<HTMLHeadingElement>(null);
+  // The preview of a file just checked takes the focus once its title is rendered: the change
+  // of address re-renders the page later than a timer would run (a callback ref, not a timer).
+  const focusPreview = useRef(false);
+  const previewTitle = useCallback((title: HTMLHeadingElement | null) => {
+    if (!title || !focusPreview.current) return;
+    focusPreview.current = false;
+    title.focus();
+  }, []);
 
   const onUploaded = (summary: ImportSummary) => {
     queryClient.setQueryData(analysisImportQuery(summary.id).queryKey, summary);
+    focusPreview.current = true;
     setParams(new URLSearchParams({ import: summary.id }));
-    setTimeout(() => previewTitle.current?.focus(), 0);
   };
 
   return (
@@ -83,7 +90,8 @@ function ExpectedFile() {
         </li>
         <li>Les nombres peuvent s’écrire avec une virgule décimale : 0,05 comme 0.05.</li>
       </ul>
-      <DsfrTable>
+      {/* Multiline: the descriptions wrap instead of scrolling the table sideways. */}
+      <DsfrTable className="fr-table--multiline">
         <caption>Colonnes du fichier de résultats</caption>
         <thead>
           <tr>

@@ -116,7 +116,7 @@ export function ImportLines({ summary }: { summary: ImportSummary }) {
             {countOf(total, 'ligne', 'lignes')}
             {filters.outcome ? ` « ${ImportLineOutcomeLabels[filters.outcome]} »` : ''}
           </p>
-          <DsfrTable className="fr-mt-2w" busy={lines.isFetching}>
+          <DsfrTable className="fr-table--multiline fr-mt-2w" busy={lines.isFetching}>
             <caption>
               Lignes du fichier « {summary.fileName} »
               {filters.outcome ? `, ${ImportLineOutcomeLabels[filters.outcome]}` : ''}

@@ -24,7 +24,7 @@ import { analysisImportQuery, analysisImportsKey } from './queries';
 const commitModal = createModal({ id: 'analysis-import-commit-modal', isOpenedByDefault: false });
 
 /** Where a laboratory finds the analyses it just transmitted. */
-export const SUBMITTED_ANALYSES_PATH = '/analyses?status=InReview';
+export const SUBMITTED_ANALYSES_PATH = '/analyses?statut=InReview';
 
 const DelimiterLabels: Record<string, string> = {
   ';': 'point-virgule',
