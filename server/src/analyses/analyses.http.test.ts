@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Db, transaction } from '@maestro/database';
 import { buildPath, contract } from '@maestro/shared/contract';
-import { emptySampleContent, newSampleItem } from '@maestro/shared/domain';
 import { LaboratorySeedList } from '@maestro/shared/referential';
 import type { AuthUser, ResidueInput, ResultsContent, SampleContent } from '@maestro/shared/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { runWithContext } from '../http/context';
 import { createLogger } from '../logger';
 import { createNotificationService } from '../notifications/service';
 import { binary } from '../test/files';
+import { completeSampleContent } from '../test/sampleContent';
 import { request, useTestApp } from '../test/testApp';
 import { createAnalysisService } from './service';
 
@@ -79,50 +79,16 @@ const sampledAt = () => new Date(Date.now() - 3 * 3600_000).toISOString();
 const receivedAt = () => new Date(Date.now() - 60_000).toISOString();
 const today = () => new Date().toISOString().slice(0, 10);
 
-function sampleContent(items: number): SampleContent {
-  return emptySampleContent({
-    step: 'Summary',
-    programmingPlanId: planId,
-    context: 'Surveillance',
-    legalContext: 'A',
-    company: {
-      siret: '35600000000048',
-      name: 'Vergers de l’Ouest Lyonnais',
-      address: '12 chemin des Pommiers',
-      postalCode: '69290',
-      city: 'Craponne',
-      nafCode: '01.24Z',
+const sampleContent = (items: number): SampleContent =>
+  completeSampleContent(
+    { planId, prescriptionId, laboratoryId: labA.id },
+    {
+      matrixCode,
+      substances: [{ substanceCode: withMrl, method: 'Multi' }],
+      sampledAt: sampledAt(),
     },
-    geolocation: {
-      latitude: 45.74,
-      longitude: 4.72,
-      accuracy: 8,
-      source: 'Device',
-      capturedAt: sampledAt(),
-    },
-    departmentCode: '69',
-    prescriptionId,
-    matrixKindCode: 'A01DH',
-    matrixCode,
-    stage: 'PRODUCTION_PRIMAIRE_VEGETALE',
-    partSampled: 'FRUIT',
-    substances: [{ substanceCode: withMrl, method: 'Multi' }],
-    sampledAt: sampledAt(),
-    laboratoryId: labA.id,
-    items: Array.from({ length: items }, (_, i) => {
-      const item = newSampleItem(i + 1);
-      item.copies.forEach((copy, j) => {
-        copy.quantity = 1.5;
-        copy.unit = 'KG';
-        copy.sealNumber = `SC-${i + 1}-${j + 1}`;
-        copy.compliant200263 = true;
-      });
-      return item;
-    }),
-    ownerConsent: true,
-    ownerEmail: 'detenteur@example.org',
-  });
-}
+    items,
+  );
 
 /** A sample created, submitted and sent through the API, with its analyses (item order). */
 async function sentSample(items = 1) {

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { buildPath, sampleRoutes } from '@maestro/shared/contract';
-import { emptySampleContent, newSampleItem } from '@maestro/shared/domain';
+import { newSampleItem } from '@maestro/shared/domain';
 import { LaboratorySeedList } from '@maestro/shared/referential';
 import type { SampleContent } from '@maestro/shared/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MemoryMailer } from '../adapters/mail';
 import { binary } from '../test/files';
+import { completeSampleContent } from '../test/sampleContent';
 import { request, useTestApp } from '../test/testApp';
 
 const mailer = new MemoryMailer();
@@ -14,51 +15,8 @@ const laboratory = LaboratorySeedList[0]!;
 let planId = '';
 let prescriptionId = '';
 
-const sampledAt = () => new Date(Date.now() - 3600_000).toISOString();
-
-function complete(overrides: Partial<SampleContent> = {}): SampleContent {
-  const item = newSampleItem(1);
-  item.copies.forEach((copy, i) => {
-    copy.quantity = 1.5;
-    copy.unit = 'KG';
-    copy.sealNumber = `SC-${i + 1}`;
-    copy.compliant200263 = true;
-  });
-  return emptySampleContent({
-    step: 'Summary',
-    programmingPlanId: planId,
-    context: 'Surveillance',
-    legalContext: 'A',
-    company: {
-      siret: '35600000000048',
-      name: 'Vergers de l’Ouest Lyonnais',
-      address: '12 chemin des Pommiers',
-      postalCode: '69290',
-      city: 'Craponne',
-      nafCode: '01.24Z',
-    },
-    geolocation: {
-      latitude: 45.74,
-      longitude: 4.72,
-      accuracy: 8,
-      source: 'Device',
-      capturedAt: sampledAt(),
-    },
-    departmentCode: '69',
-    prescriptionId,
-    matrixKindCode: 'A01DH',
-    matrixCode: null,
-    stage: 'PRODUCTION_PRIMAIRE_VEGETALE',
-    partSampled: 'FRUIT',
-    substances: [],
-    sampledAt: sampledAt(),
-    laboratoryId: laboratory.id,
-    items: [item],
-    ownerConsent: true,
-    ownerEmail: 'detenteur@example.org',
-    ...overrides,
-  });
-}
+const complete = (overrides: Partial<SampleContent> = {}): SampleContent =>
+  completeSampleContent({ planId, prescriptionId, laboratoryId: laboratory.id }, overrides);
 
 let sampler: request.Agent;
 let samplerId = '';
