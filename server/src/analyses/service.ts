@@ -265,6 +265,8 @@ export function createAnalysisService({
     return { residues, verdict: analysisVerdict(residues) };
   }
 
+  type Judged = Awaited<ReturnType<typeof judge>>;
+
   /** Writes (or rewrites) one version of the results. */
   async function writeVersion(
     row: ScopedAnalysisRow,
@@ -345,6 +347,8 @@ export function createAnalysisService({
     row: ScopedAnalysisRow,
     values: { receivedAt: Date | string; reception: unknown },
     mails: Mail[],
+    /** False when a submission follows in the same transaction (it brings the sample along). */
+    followSample = true,
   ) {
     await update(row, {
       status: 'Analysis',
@@ -352,7 +356,7 @@ export function createAnalysisService({
       reception: values.reception === null ? null : JSON.stringify(values.reception),
     });
     await audit(row.id, 'receive', { receivedAt: values.receivedAt, reception: values.reception });
-    await syncSample(row, mails);
+    if (followSample) await syncSample(row, mails);
   }
 
   /** Draft results: version 1, rewritten at each save while the analysis is in progress. */
@@ -361,7 +365,7 @@ export function createAnalysisService({
     content: ResultsContent,
     origin: ResultsOrigin,
     path: string,
-  ): Promise<number> {
+  ): Promise<Judged> {
     const judged = await judge(row, content, path);
     await writeVersion(row, 1, judged, origin, null);
     await update(row, {
@@ -375,7 +379,7 @@ export function createAnalysisService({
       residueCount: judged.residues.length,
       computedCompliant: judged.verdict.compliant,
     });
-    return judged.residues.length;
+    return judged;
   }
 
   async function submitStep(
@@ -383,9 +387,14 @@ export function createAnalysisService({
     origin: ResultsOrigin,
     mails: Mail[],
     extra: Record<string, unknown> = {},
+    /** The results just judged in this transaction (the import): not read and judged again. */
+    justJudged: Judged | null = null,
   ) {
-    const residues =
-      row.resultVersion > 0 ? await analyses.residues(row.id, row.resultVersion) : [];
+    const residues = justJudged
+      ? justJudged.residues
+      : row.resultVersion > 0
+        ? await analyses.residues(row.id, row.resultVersion)
+        : [];
     const problems: { path: string; message: string }[] = [];
     if (residues.length === 0)
       problems.push({
@@ -404,7 +413,7 @@ export function createAnalysisService({
         problems,
       );
     // Judged again with today's MRL table: a draft may be older than its last change.
-    const { verdict } = await refreshVerdicts(row);
+    const { verdict } = justJudged ?? (await refreshVerdicts(row));
     const next = decide(row, 'submitResults', null, { allNotDetected: verdict.allNotDetected });
     await update(row, {
       status: next,
@@ -828,15 +837,19 @@ export function createAnalysisService({
           continue;
         }
         if (row.status === 'Sent') {
-          await receiveStep(row, { receivedAt: now(), reception: null }, mails);
+          await receiveStep(row, { receivedAt: now(), reception: null }, mails, false);
           row = await reread(row.id);
         }
-        writtenResidues += await saveStep(row, entry.content, origin, path);
+        const judged = await saveStep(row, entry.content, origin, path);
+        writtenResidues += judged.residues.length;
         row = await reread(row.id);
-        await submitStep(row, origin, mails, {
-          importId: options.importId,
-          fileName: options.fileName,
-        });
+        await submitStep(
+          row,
+          origin,
+          mails,
+          { importId: options.importId, fileName: options.fileName },
+          judged,
+        );
         analysisIds.push(row.id);
       }
       for (const mail of digestMails(mails, options.fileName))
