@@ -35,6 +35,8 @@ import { notificationHandlers } from './notifications/routes';
 import { createNotificationService } from './notifications/service';
 import { programmingHandlers } from './programming/routes';
 import { createProgrammingService } from './programming/service';
+import { referentialHandlers } from './referential/routes';
+import { createReferentialService } from './referential/service';
 import { createSampleDocuments } from './samples/documents';
 import { sampleListHandlers } from './samples/listRoutes';
 import { sampleSendHooks } from './samples/mails';
@@ -181,6 +183,7 @@ export async function createApp({
     ...sampleHandlers(samples, sampleDocuments, outbox),
     ...sampleListHandlers(db),
     ...analysisHandlers(analyses),
+    ...referentialHandlers(createReferentialService(db)),
     ...importHandlers(
       createImportService({
         db,

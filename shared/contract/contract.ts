@@ -12,6 +12,7 @@ import {
 import { analysisRoutes } from './analyses';
 import { companyRoutes } from './companies';
 import { programmingRoutes } from './programming';
+import { referentialRoutes } from './referential';
 import { route } from './route';
 import { sampleRoutes } from './samples';
 
@@ -134,6 +135,7 @@ export const contract = {
   ...programmingRoutes,
   ...sampleRoutes,
   ...analysisRoutes,
+  ...referentialRoutes,
   ...companyRoutes,
 } as const;
 

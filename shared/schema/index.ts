@@ -11,6 +11,7 @@ export * from './mail/delivery';
 export * from './notification/notification';
 export * from './programming/plan';
 export * from './programming/prescription';
+export * from './referential/mrl';
 export * from './sample/sample';
 export * from './user/role';
 export * from './user/user';

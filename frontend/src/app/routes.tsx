@@ -19,6 +19,7 @@ const SampleRecordPage = lazy(() => import('../pages/samples/SampleRecordPage'))
 const AnalysisImportPage = lazy(() => import('../pages/analyses/import/AnalysisImportPage'));
 const LaboratoriesPage = lazy(() => import('../pages/laboratories/LaboratoriesPage'));
 const LaboratoryPage = lazy(() => import('../pages/laboratories/LaboratoryPage'));
+const MrlPage = lazy(() => import('../pages/referential/MrlPage'));
 const AnalysesPage = lazy(() => import('../pages/analyses/AnalysesPage'));
 const AnalysisPage = lazy(() => import('../pages/analyses/AnalysisPage'));
 const NotificationsPage = lazy(() => import('../pages/notifications/NotificationsPage'));
@@ -80,6 +81,12 @@ export function AppRoutes() {
             >
               <Route index element={<LaboratoriesPage />} />
               <Route path=":laboratoryId" element={<LaboratoryPage />} />
+            </Route>
+            <Route
+              path="/referentiel/lmr"
+              element={<RequirePermission permission="referential.manage" />}
+            >
+              <Route index element={<MrlPage />} />
             </Route>
             <Route path="/analyses" element={<RequirePermission permission="analysis.read" />}>
               <Route index element={<AnalysesPage />} />

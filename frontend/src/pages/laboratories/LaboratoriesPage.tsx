@@ -17,9 +17,22 @@ export default function LaboratoriesPage() {
 
   return (
     <div className="fr-container fr-my-6w">
-      <h1 ref={heading} tabIndex={-1}>
-        Laboratoires
-      </h1>
+      <div className="fr-grid-row fr-grid-row--middle fr-grid-row--gutters fr-mb-2w">
+        <div className="fr-col">
+          <h1 ref={heading} tabIndex={-1} className="fr-mb-0">
+            Laboratoires
+          </h1>
+        </div>
+        <div className="fr-col-auto">
+          <Button
+            priority="secondary"
+            iconId="fr-icon-book-2-line"
+            linkProps={{ to: '/referentiel/lmr' }}
+          >
+            Limites maximales de résidus (LMR)
+          </Button>
+        </div>
+      </div>
       <p>
         Les laboratoires agréés qui reçoivent les échantillons. Ouvrez un laboratoire pour gérer les
         jetons d’API avec lesquels son système transmet les résultats à Maestro.
