@@ -31,6 +31,8 @@ interface AreaDefinition {
   iconId: FrIconClassName;
   /** The page of the area, once it exists. */
   path: string | null;
+  /** The permission the page needs, when not every role of the area may open it. */
+  pathPermission?: Permission;
 }
 
 export const HomeAreas: Record<HomeArea, AreaDefinition> = {
@@ -39,8 +41,18 @@ export const HomeAreas: Record<HomeArea, AreaDefinition> = {
   analyses: { title: 'Analyses', iconId: 'fr-icon-microscope-line', path: '/analyses' },
   dashboard: { title: 'Tableau de bord', iconId: 'fr-icon-bar-chart-box-line', path: null },
   users: { title: 'Utilisateurs', iconId: 'fr-icon-team-line', path: '/utilisateurs' },
-  laboratories: { title: 'Laboratoires', iconId: 'fr-icon-building-line', path: null },
-  referentials: { title: 'Référentiels', iconId: 'fr-icon-book-2-line', path: null },
+  laboratories: {
+    title: 'Laboratoires',
+    iconId: 'fr-icon-building-line',
+    path: '/laboratoires',
+    pathPermission: 'labToken.manage',
+  },
+  referentials: {
+    title: 'Référentiels',
+    iconId: 'fr-icon-book-2-line',
+    path: '/referentiel/lmr',
+    pathPermission: 'referential.manage',
+  },
 };
 
 const areaOrder = Object.keys(HomeAreas) as HomeArea[];
@@ -63,6 +75,10 @@ export function roleAreas(role: Role): RoleArea[] {
   }
   return areaOrder.flatMap((area) => {
     const labels = abilities.get(area);
-    return labels ? [{ area, ...HomeAreas[area], abilities: labels }] : [];
+    if (!labels) return [];
+    const { pathPermission, ...definition } = HomeAreas[area];
+    const path =
+      pathPermission && !RolePermissions[role].includes(pathPermission) ? null : definition.path;
+    return [{ area, ...definition, path, abilities: labels }];
   });
 }
