@@ -8,6 +8,7 @@ import { pinoHttp } from 'pino-http';
 import { type CompanyDirectory, createCompanyDirectory } from './adapters/companies';
 import { createMailer, type Mailer } from './adapters/mail';
 import { createStorage, type FileStorage } from './adapters/storage';
+import { analysisExportHandlers } from './analyses/export';
 import { importHandlers } from './analyses/import/routes';
 import { createImportService } from './analyses/import/service';
 import { analysisHandlers } from './analyses/routes';
@@ -183,6 +184,7 @@ export async function createApp({
     ...sampleHandlers(samples, sampleDocuments, outbox),
     ...sampleListHandlers(db),
     ...analysisHandlers(analyses),
+    ...analysisExportHandlers(db),
     ...referentialHandlers(createReferentialService(db)),
     ...importHandlers(
       createImportService({

@@ -21,6 +21,7 @@ import {
   ReviewInput,
 } from '../schema/analysis/analysis';
 import { Id } from '../schema/common/common';
+import { ExportContentTypes, ExportFormat } from './programming';
 import { route } from './route';
 
 const AnalysisParams = z.object({ analysisId: Id });
@@ -52,6 +53,12 @@ export const MrlValue = z.object({
   source: z.string(),
 });
 export type MrlValue = z.infer<typeof MrlValue>;
+
+/** The export answers the list's analyses: same filters (the page apart), plus the format. */
+export const ExportAnalysesQuery = FindAnalysesQuery.omit({ page: true, perPage: true }).extend({
+  format: ExportFormat,
+});
+export type ExportAnalysesQuery = z.infer<typeof ExportAnalysesQuery>;
 
 const LAB = 'Analyses';
 const LAB_API = 'API laboratoires';
@@ -149,6 +156,19 @@ export const analysisRoutes = {
     access: { kind: 'permission', permission: 'analysis.read', labToken: true },
     query: FindAnalysesQuery,
     response: AnalysisPage,
+  }),
+  // Before `getAnalysis`: `/api/analyses/export` is not an analysis id.
+  exportAnalyses: route({
+    method: 'get',
+    path: '/api/analyses/export',
+    summary:
+      'Export CSV ou XLSX des résultats des analyses filtrées (flux) : une ligne par résidu de la version en vigueur, avec l’explication du verdict.',
+    tag: LAB,
+    access: { kind: 'permission', permission: 'analysis.read', labToken: true },
+    query: ExportAnalysesQuery,
+    response: z.string(),
+    produces: 'file',
+    fileTypes: [ExportContentTypes.csv, ExportContentTypes.xlsx],
   }),
   getAnalysis: route({
     method: 'get',

@@ -256,6 +256,37 @@ function applyAnalysisScope(builder: QueryBuilder, user: ScopedUser): void {
 
 const likePrefix = (value: string) => `${value.replace(/[\\%_]/g, '\\$&')}%`;
 
+/** The filters of the list and of the export (page apart). */
+export type AnalysisFilters = Omit<FindAnalysesQuery, 'page' | 'perPage'>;
+
+/**
+ * The analyses a user may see with these filters, on `analyses a` × `samples s`: the list's
+ * page and counts, and the export, answer the same rows.
+ */
+export function applyAnalysisFilters(
+  builder: QueryBuilder,
+  user: ScopedUser,
+  filters: AnalysisFilters,
+): void {
+  applyAnalysisScope(builder, user);
+  if (filters.status && filters.status.length > 0) builder.whereIn('a.status', filters.status);
+  if (filters.laboratoryId) builder.where('a.laboratoryId', filters.laboratoryId);
+  if (filters.regionCode) builder.where('s.regionCode', filters.regionCode);
+  if (filters.departmentCode) builder.where('s.departmentCode', filters.departmentCode);
+  if (filters.compliant !== undefined) builder.where('a.compliant', filters.compliant);
+  if (filters.reference) {
+    const pattern = likePrefix(filters.reference);
+    builder.where((b) =>
+      b
+        .where('s.reference', 'ilike', pattern)
+        .orWhereRaw(
+          `(s.reference || '-' || chr(64 + a.item_number) || '-' || a.copy_number) ilike ?`,
+          [pattern],
+        ),
+    );
+  }
+}
+
 export function createAnalysisRepository(db: Db) {
   const q = () => executor(db);
 
@@ -339,24 +370,8 @@ export function createAnalysisRepository(db: Db) {
     /** One page of the analyses a user may see, and the counts per status. */
     async findPage(user: ScopedUser, query: FindAnalysesQuery): Promise<AnalysisPage> {
       const { page, perPage, status, ...filters } = query;
-      const filtered = (builder: QueryBuilder) => {
-        applyAnalysisScope(builder, user);
-        if (filters.laboratoryId) builder.where('a.laboratoryId', filters.laboratoryId);
-        if (filters.regionCode) builder.where('s.regionCode', filters.regionCode);
-        if (filters.departmentCode) builder.where('s.departmentCode', filters.departmentCode);
-        if (filters.compliant !== undefined) builder.where('a.compliant', filters.compliant);
-        if (filters.reference) {
-          const pattern = likePrefix(filters.reference);
-          builder.where((b) =>
-            b
-              .where('s.reference', 'ilike', pattern)
-              .orWhereRaw(
-                `(s.reference || '-' || chr(64 + a.item_number) || '-' || a.copy_number) ilike ?`,
-                [pattern],
-              ),
-          );
-        }
-      };
+      // every filter but the status, which the counts per status leave out
+      const filtered = (builder: QueryBuilder) => applyAnalysisFilters(builder, user, filters);
       const base = () => q()('analyses as a').join('samples as s', 's.id', 'a.sampleId');
       const [rows, counts] = await queries(
         () =>
@@ -454,6 +469,7 @@ export function createAnalysisRepository(db: Db) {
               'v.source',
               'v.reason',
               'v.createdAt',
+              'v.importId',
               'v.computedCompliant',
               'u.firstName',
               'u.lastName',
@@ -464,6 +480,7 @@ export function createAnalysisRepository(db: Db) {
               source: ResultSource;
               reason: string | null;
               createdAt: Date;
+              importId: string | null;
               computedCompliant: boolean | null;
               firstName: string | null;
               lastName: string | null;
@@ -481,6 +498,7 @@ export function createAnalysisRepository(db: Db) {
         reason: v.reason,
         createdAt: iso(v.createdAt) ?? '',
         authorName: authorName(v),
+        importId: v.importId,
         computedCompliant: v.computedCompliant,
         residues: residues.filter((r) => r.resultVersion === v.resultVersion).map(toResidue),
       }));

@@ -46,6 +46,8 @@ interface Seed {
   companySiret?: string;
   sampledAt?: string;
   located?: boolean;
+  /** The verdict of a completed sample. */
+  compliant?: boolean;
   updatedAt: string;
 }
 const seeds: Seed[] = [
@@ -61,6 +63,7 @@ const seeds: Seed[] = [
     companySiret: '11111111100011',
     sampledAt: '2026-03-10T09:00:00Z',
     located: true,
+    compliant: true,
     updatedAt: '2026-03-20T10:00:00Z',
   },
   {
@@ -142,6 +145,7 @@ const seeds: Seed[] = [
     matrixKindCode: 'A01BT',
     companyName: 'Halles de Rungis',
     sampledAt: '2025-12-31T23:30:00Z',
+    compliant: false,
     updatedAt: '2026-01-10T10:00:00Z',
   },
 ];
@@ -174,6 +178,7 @@ function sampleRow(seed: Seed) {
     stage: 'PRODUCTION_PRIMAIRE_VEGETALE',
     sampledAt: seed.sampledAt ?? null,
     laboratoryId: seed.laboratoryId,
+    compliant: seed.compliant ?? null,
     creationHash: 'x'.repeat(64),
     createdBy: samplerId,
     updatedAt: seed.updatedAt,
@@ -343,7 +348,7 @@ describe('filters, search, sort, pagination', () => {
       laboratoryId: labA.id,
       sampler: { id: users.s69.id, firstName: users.s69.firstName, lastName: users.s69.lastName },
       updatedAt: '2026-03-20T10:00:00.000Z',
-      compliant: null,
+      compliant: true,
     });
   });
 
@@ -628,10 +633,13 @@ describe('GET /api/samples/export', () => {
       'Date de prélèvement': '10/03/2026 10:00',
       Préleveur: `${users.s69.firstName} ${users.s69.lastName}`,
       Laboratoire: labA.shortName,
+      Conformité: 'Conforme',
     });
     // a text that a spreadsheet would run is written as text
     expect(rows[1]!.Entreprise).toBe('\'=1+1 GAEC de l’Ain; "bio"');
     expect(rows[1]!.Statut).toBe('Transmis au laboratoire');
+    // no verdict before the analyses are decided
+    expect(rows[1]!.Conformité).toBe('');
   });
 
   it('exports only what the user may see', async () => {
@@ -666,6 +674,7 @@ describe('GET /api/samples/export', () => {
       Région: 'Île-de-France',
       'Date de prélèvement': '01/01/2026 00:30',
       Contexte: 'Plan de contrôle',
+      Conformité: 'Non conforme',
     });
     expect(values[3]![headers.indexOf('Latitude')]).toBe(45.5);
   });

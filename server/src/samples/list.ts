@@ -337,6 +337,7 @@ export function createSampleListRepository(db: Db) {
           's.cultureKind',
           's.secondSamplerName',
           's.laboratoryId',
+          's.compliant',
           'u.firstName as samplerFirstName',
           'u.lastName as samplerLastName',
           db.raw(
@@ -458,6 +459,8 @@ export interface ExportRow {
   cultureKind: string | null;
   secondSamplerName: string | null;
   laboratoryId: string | null;
+  /** The sample's verdict once every analysis is decided. */
+  compliant: boolean | null;
   samplerFirstName: string;
   samplerLastName: string;
   sampledAtText: string | null;

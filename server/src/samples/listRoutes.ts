@@ -1,7 +1,5 @@
-import { finished } from 'node:stream/promises';
-import { setImmediate } from 'node:timers/promises';
 import type { Db } from '@maestro/database';
-import { type ExportSamplesQuery, SampleFileTypes } from '@maestro/shared/contract';
+import type { ExportSamplesQuery } from '@maestro/shared/contract';
 import {
   CultureKindLabels,
   Departments,
@@ -16,7 +14,8 @@ import {
 import { type AuthUser, PlanKindLabels, SampleStatusLabels } from '@maestro/shared/schema';
 import type { Response } from 'express';
 import type { HandlersOf } from '../http/router';
-import { type Cell, csvField } from '../programming/export';
+import { sendTableExport } from '../http/tableExport';
+import type { Cell } from '../programming/export';
 import { createSampleListRepository, type ExportRow, type SampleListRepository } from './list';
 
 /**
@@ -81,6 +80,7 @@ export const sampleExportColumns: { header: string; width: number }[] = [
   { header: 'Second préleveur', width: 24 },
   { header: 'Laboratoire', width: 14 },
   { header: 'Transmis au laboratoire le', width: 17 },
+  { header: 'Conformité', width: 14 },
   { header: 'Dernière modification', width: 17 },
 ];
 
@@ -123,78 +123,15 @@ export function sampleExportRow(row: ExportRow, labels: ExportLabels): Cell[] {
     row.secondSamplerName,
     row.laboratoryId ? (labels.laboratories.get(row.laboratoryId) ?? null) : null,
     row.sentAtText,
+    row.compliant === null ? null : row.compliant ? 'Conforme' : 'Non conforme',
     row.updatedAtText,
   ];
-}
-
-const csvLine = (cells: Cell[]) => `${cells.map(csvField).join(';')}\r\n`;
-
-class ClientGone extends Error {
-  constructor() {
-    super('export abandoned by the client');
-  }
-}
-
-/** Waits until the response may take more, or fails when the client has gone. */
-function drained(res: Response): Promise<void> {
-  if (res.destroyed) return Promise.reject(new ClientGone());
-  if (!res.writableNeedDrain) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const done = (error?: Error) => {
-      res.off('drain', onDrain);
-      res.off('close', onClose);
-      if (error) reject(error);
-      else resolve();
-    };
-    const onDrain = () => done();
-    const onClose = () => done(new ClientGone());
-    res.on('drain', onDrain);
-    res.on('close', onClose);
-  });
-}
-
-async function writeCsv(res: Response, rows: AsyncIterable<Cell[][]>): Promise<void> {
-  let chunk = `\uFEFF${csvLine(sampleExportColumns.map((c) => c.header))}`;
-  for await (const batch of rows) {
-    for (const cells of batch) chunk += csvLine(cells);
-    if (chunk.length >= 65_536) {
-      res.write(chunk);
-      chunk = '';
-      await drained(res);
-    }
-  }
-  res.end(chunk);
-  await finished(res);
-}
-
-async function writeXlsx(res: Response, rows: AsyncIterable<Cell[][]>): Promise<void> {
-  const { default: ExcelJS } = await import('exceljs');
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
-    stream: res,
-    useStyles: false,
-    useSharedStrings: false,
-  });
-  workbook.creator = 'Maestro';
-  workbook.created = new Date();
-  const sheet = workbook.addWorksheet('Prélèvements', { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = sampleExportColumns.map(({ header, width }) => ({ header, width }));
-  for await (const batch of rows) {
-    for (const cells of batch) sheet.addRow(cells).commit();
-    // exceljs writes synchronously: let the socket drain, and other requests run, between batches
-    await drained(res);
-    await setImmediate();
-  }
-  sheet.commit();
-  await Promise.all([workbook.commit(), finished(res)]);
 }
 
 const fileName = (format: 'csv' | 'xlsx') =>
   `prelevements-${new Date().toISOString().slice(0, 10)}.${format}`;
 
-/**
- * Streams the export. Headers go first; a failure afterwards can only cut the download short
- * (the connection is destroyed, never ended as if complete).
- */
+/** Streams the export (see `sendTableExport`). */
 export async function sendSamplesExport(
   res: Response,
   format: 'csv' | 'xlsx',
@@ -203,27 +140,15 @@ export async function sendSamplesExport(
   filters: Omit<ExportSamplesQuery, 'format'>,
 ): Promise<void> {
   const labels = await list.exportLabels();
-  const batches = list.exportBatches(user, filters);
-  // The first batch is read before answering: a failing query is still a clean 500.
-  const first = await batches.next();
-  async function* rows(): AsyncGenerator<Cell[][]> {
-    if (first.done) return;
-    yield first.value.map((row) => sampleExportRow(row, labels));
-    for await (const batch of batches) yield batch.map((row) => sampleExportRow(row, labels));
+  async function* batches(): AsyncGenerator<Cell[][]> {
+    for await (const batch of list.exportBatches(user, filters))
+      yield batch.map((row) => sampleExportRow(row, labels));
   }
-  res.status(200);
-  res.setHeader('Content-Type', SampleFileTypes[format]);
-  res.setHeader('Content-Disposition', `attachment; filename="${fileName(format)}"`);
-  res.setHeader('Cache-Control', 'no-store');
-  res.flushHeaders();
-  try {
-    if (format === 'csv') await writeCsv(res, rows());
-    else await writeXlsx(res, rows());
-  } catch (error) {
-    await batches.return(undefined);
-    if (!res.destroyed) res.destroy();
-    if (error instanceof ClientGone) return;
-    if ((error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
-    throw error;
-  }
+  await sendTableExport(res, {
+    format,
+    fileName: fileName(format),
+    sheetName: 'Prélèvements',
+    columns: sampleExportColumns,
+    batches: batches(),
+  });
 }

@@ -375,6 +375,8 @@ export const ResultVersion = z.object({
   reason: z.string().nullable(),
   createdAt: DateTime,
   authorName: z.string().nullable(),
+  /** The result import that wrote this version (its original file is kept), else null. */
+  importId: Id.nullable(),
   computedCompliant: z.boolean().nullable(),
   residues: z.array(Residue),
 });

@@ -133,6 +133,19 @@ describe('the analyses page', () => {
       perPage: '20',
     });
     expect(screen.getByLabelText(/^Référence/)).toHaveProperty('value', 'ARA-26');
+    // the exports carry the same filters, not the page
+    const csv = screen.getByRole('link', { name: 'Exporter (CSV)' }).getAttribute('href') ?? '';
+    expect(csv.startsWith('/api/analyses/export?')).toBe(true);
+    const exported = new URLSearchParams(csv.split('?')[1]);
+    expect(Object.fromEntries(exported)).toEqual({
+      status: 'Analysis',
+      reference: 'ARA-26',
+      compliant: 'true',
+      format: 'csv',
+    });
+    expect(screen.getByRole('link', { name: 'Exporter (XLSX)' }).getAttribute('href')).toContain(
+      'format=xlsx',
+    );
 
     fireEvent.click(screen.getByTestId('analysis-status-Sent'));
     await waitFor(() => expect(lastListQuery().status).toEqual(['Sent']));
@@ -144,6 +157,12 @@ describe('the analyses page', () => {
     await waitFor(() => expect(lastListQuery().reference).toBe('ARA-26-00042'));
     fireEvent.click(screen.getByTestId('analysis-status-all'));
     await waitFor(() => expect(lastListQuery().status).toEqual([]));
+    const all = screen.getByTestId('analyses-export-csv').getAttribute('href') ?? '';
+    expect(Object.fromEntries(new URLSearchParams(all.split('?')[1]))).toEqual({
+      reference: 'ARA-26-00042',
+      compliant: 'false',
+      format: 'csv',
+    });
   });
 
   it('opens a coordinator’s list on the analyses to validate, with the laboratory of each', async () => {

@@ -18,6 +18,7 @@ import {
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
+import { apiUrl } from '../../api/client';
 import { DsfrTable } from '../../app/DsfrTable';
 import { Loading } from '../../app/Loading';
 import { useLaboratories } from '../../app/laboratories';
@@ -119,6 +120,10 @@ export default function AnalysesPage() {
     return { to: text ? `?${text}` : '?' };
   };
 
+  const { page: _page, perPage: _perPage, ...exportFilters } = query;
+  const exportUrl = (format: 'csv' | 'xlsx') =>
+    apiUrl('exportAnalyses', { query: { ...exportFilters, format } });
+
   const labName = (id: string) =>
     laboratories.data?.find((laboratory) => laboratory.id === id)?.shortName ?? '—';
   const total = analyses.data?.total ?? 0;
@@ -200,6 +205,33 @@ export default function AnalysesPage() {
               <option value="conforme">Conformes</option>
               <option value="non-conforme">Non conformes</option>
             </Select>
+          </div>
+          <div className="fr-col-12 fr-col-md-auto">
+            <ul
+              className="fr-btns-group fr-btns-group--inline fr-btns-group--sm fr-btns-group--icon-left"
+              aria-label="Exporter les résultats des analyses filtrées"
+            >
+              <li>
+                <a
+                  className="fr-btn fr-btn--secondary fr-icon-download-line"
+                  href={exportUrl('csv')}
+                  download
+                  data-testid="analyses-export-csv"
+                >
+                  Exporter (CSV)
+                </a>
+              </li>
+              <li>
+                <a
+                  className="fr-btn fr-btn--secondary fr-icon-download-line"
+                  href={exportUrl('xlsx')}
+                  download
+                  data-testid="analyses-export-xlsx"
+                >
+                  Exporter (XLSX)
+                </a>
+              </li>
+            </ul>
           </div>
         </div>
       </search>

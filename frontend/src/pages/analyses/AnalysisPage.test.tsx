@@ -24,6 +24,7 @@ afterEach(cleanup);
 
 const path = `/api/analyses/${analysisId}`;
 const otherLaboratoryId = '8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d';
+const importId = '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e';
 
 /** The page of an analysis, the API answering from `state.analysis` (and `extra` routes). */
 function renderAnalysis(
@@ -680,6 +681,7 @@ describe('what others see', () => {
         reason: 'Erreur de report.',
         createdAt: '2026-03-13T10:00:00.000Z',
         authorName: 'Lou Bernard',
+        importId: null,
         computedCompliant: true,
         residues: [testResidue({ value: 0.12 })],
       },
@@ -689,6 +691,7 @@ describe('what others see', () => {
         reason: null,
         createdAt: '2026-03-12T15:00:00.000Z',
         authorName: 'Lou Bernard',
+        importId,
         computedCompliant: false,
         residues: [testResidue()],
       },
@@ -721,6 +724,11 @@ describe('what others see', () => {
     expect(details[0]?.textContent).toContain('Motif : Erreur de report.');
     expect(details[1]?.textContent).toContain('Version 1 — Import de fichier');
     expect(details[1]?.textContent).toContain('non conforme');
+    // a national observer may download the imported file
+    expect(
+      within(details[1]!).getByRole('link', { name: 'Fichier importé' }).getAttribute('href'),
+    ).toBe(`/api/analysis-imports/${importId}/file`);
+    expect(within(details[0]!).queryByText('Fichier importé')).toBeNull();
     expect(screen.getByTestId('analysis-report').textContent).toContain('rapport.pdf');
     for (const name of [
       'Enregistrer la réception',
