@@ -1,5 +1,4 @@
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { Input } from '@codegouvfr/react-dsfr/Input';
 import { RadioButtons } from '@codegouvfr/react-dsfr/RadioButtons';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import { itemLetter } from '@maestro/shared/domain';
@@ -18,6 +17,7 @@ import {
   type FieldErrors,
 } from './formErrors';
 import { analysesKey } from './queries';
+import { TextAreaField } from './TextAreaField';
 
 const fieldId = (path: string) => `counter-${path}`;
 const FieldLabels: Record<string, string> = {
@@ -199,20 +199,15 @@ export function CounterAnalysisSection({ analysis }: { analysis: Analysis }) {
               </option>
             ))}
           </Select>
-          <Input
+          <TextAreaField
+            id={fieldId('reason')}
             label="Motif"
-            textArea
-            state={errors.reason ? 'error' : 'default'}
-            stateRelatedMessage={errors.reason}
-            nativeTextAreaProps={{
-              id: fieldId('reason'),
-              rows: 3,
-              required: true,
-              value: reason,
-              onChange: (event) => {
-                setReason(event.target.value);
-                clear('reason');
-              },
+            required
+            value={reason}
+            error={errors.reason}
+            onChange={(text) => {
+              setReason(text);
+              clear('reason');
             }}
           />
           <ul className="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">

@@ -24,6 +24,7 @@ import {
 } from './formErrors';
 import { formatNumber } from './labels';
 import { parseDecimal, type TriState } from './resultsForm';
+import { TextAreaField } from './TextAreaField';
 
 const fieldId = (path: string) => `reception-${path}`;
 
@@ -358,19 +359,14 @@ export function ReceptionForm({ analysis, onDone, onReload }: ReceptionFormProps
               },
             }}
           />
-          <Input
+          <TextAreaField
+            id={fieldId('notes')}
             label="Observations (facultatif)"
-            textArea
-            state={errors.notes ? 'error' : 'default'}
-            stateRelatedMessage={errors.notes}
-            nativeTextAreaProps={{
-              id: fieldId('notes'),
-              rows: 3,
-              value: notes,
-              onChange: (event) => {
-                setNotes(event.target.value);
-                clear('notes');
-              },
+            value={notes}
+            error={errors.notes}
+            onChange={(text) => {
+              setNotes(text);
+              clear('notes');
             }}
           />
           <ul className="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
@@ -425,20 +421,15 @@ export function ReceptionForm({ analysis, onDone, onReload }: ReceptionFormProps
             }))}
             {...radioState('reason')}
           />
-          <Input
+          <TextAreaField
+            id={fieldId('comment')}
             label={reason === 'Other' ? 'Précisions' : 'Précisions (facultatif)'}
-            hintText={reason === 'Other' ? 'Obligatoires pour « Autre motif »' : undefined}
-            textArea
-            state={errors.comment ? 'error' : 'default'}
-            stateRelatedMessage={errors.comment}
-            nativeTextAreaProps={{
-              id: fieldId('comment'),
-              rows: 3,
-              value: comment,
-              onChange: (event) => {
-                setComment(event.target.value);
-                clear('comment');
-              },
+            hint={reason === 'Other' ? 'Obligatoires pour « Autre motif »' : undefined}
+            value={comment}
+            error={errors.comment}
+            onChange={(text) => {
+              setComment(text);
+              clear('comment');
             }}
           />
           <ul className="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">

@@ -38,6 +38,7 @@ import {
   toResultsContent,
 } from './resultsForm';
 import { SubstanceAdder } from './SubstanceAdder';
+import { TextAreaField } from './TextAreaField';
 
 /** The fields of a residue hidden under « Informations complémentaires ». */
 const ADVANCED_FIELDS = ['arfdExceeded', 'authorisedForUse', 'contaminationSources', 'analytes'];
@@ -460,38 +461,28 @@ export function ResultsEditor({
         </p>
       </div>
 
-      <Input
+      <TextAreaField
+        id={resultsFieldId('notes')}
         label="Commentaire sur l’analyse (facultatif)"
-        textArea
-        state={fieldError('notes') ? 'error' : 'default'}
-        stateRelatedMessage={fieldError('notes')}
-        nativeTextAreaProps={{
-          id: resultsFieldId('notes'),
-          rows: 3,
-          value: values.notes,
-          onChange: (event) => {
-            setValues({ ...values, notes: event.target.value });
-            clearError('notes');
-          },
+        value={values.notes}
+        error={fieldError('notes')}
+        onChange={(text) => {
+          setValues({ ...values, notes: text });
+          clearError('notes');
         }}
       />
 
       {mode === 'correction' && (
-        <Input
+        <TextAreaField
+          id={resultsFieldId('reason')}
           label="Motif de la correction"
-          hintText="Obligatoire : il reste visible avec la nouvelle version des résultats."
-          textArea
-          state={reasonError ? 'error' : 'default'}
-          stateRelatedMessage={reasonError}
-          nativeTextAreaProps={{
-            id: resultsFieldId('reason'),
-            rows: 3,
-            required: true,
-            value: reason,
-            onChange: (event) => {
-              setReason(event.target.value);
-              clearError('reason');
-            },
+          hint="Obligatoire : il reste visible avec la nouvelle version des résultats."
+          required
+          value={reason}
+          error={reasonError}
+          onChange={(text) => {
+            setReason(text);
+            clearError('reason');
           }}
         />
       )}

@@ -1,6 +1,5 @@
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { Input } from '@codegouvfr/react-dsfr/Input';
 import { RadioButtons } from '@codegouvfr/react-dsfr/RadioButtons';
 import { type Analysis, ReviewInput } from '@maestro/shared/schema';
 import { useEffect, useRef, useState } from 'react';
@@ -16,6 +15,7 @@ import {
   type FieldErrors,
   isVersionConflict,
 } from './formErrors';
+import { TextAreaField } from './TextAreaField';
 
 const verdictWord = (compliant: boolean | null) =>
   compliant === null ? 'sans verdict' : compliant ? 'conforme' : 'non conforme';
@@ -330,21 +330,17 @@ export function ReviewForm({ analysis, onDone, onReload }: ReviewProps) {
               ? { state: 'error' as const, stateRelatedMessage: errors.compliant }
               : { state: 'default' as const })}
           />
-          <Input
+          <TextAreaField
+            id={fieldId('comment')}
             label="Commentaire"
-            hintText="Obligatoire : pourquoi le verdict calculé est corrigé. Il reste dans l’historique."
-            textArea
-            state={errors.comment ? 'error' : 'default'}
-            stateRelatedMessage={errors.comment}
-            nativeTextAreaProps={{
-              id: fieldId('comment'),
-              rows: 4,
-              required: true,
-              value: comment,
-              onChange: (event) => {
-                setComment(event.target.value);
-                clear('comment');
-              },
+            hint="Obligatoire : pourquoi le verdict calculé est corrigé. Il reste dans l’historique."
+            required
+            rows={4}
+            value={comment}
+            error={errors.comment}
+            onChange={(text) => {
+              setComment(text);
+              clear('comment');
             }}
           />
           <ul className="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
