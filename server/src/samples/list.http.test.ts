@@ -264,6 +264,19 @@ beforeAll(async () => {
   apples = prescriptions[0].id;
   citrus = prescriptions[1].id;
   await t.db('samples').insert(seeds.map(sampleRow));
+  // As the sending does: one analysis per sent sample, at its laboratory.
+  const sent = seeds.filter(
+    (seed) => seed.laboratoryId && !['Draft', 'Submitted'].includes(seed.status),
+  );
+  await t.db('analyses').insert(
+    sent.map((seed) => ({
+      sampleId: ids.get(seed.reference),
+      itemNumber: 1,
+      copyNumber: 1,
+      laboratoryId: seed.laboratoryId,
+      status: seed.status,
+    })),
+  );
 });
 
 describe('GET /api/samples: access and validation', () => {
@@ -312,6 +325,24 @@ describe('scope', () => {
     expect(body.total).toBe(expected.length);
     const counted = Object.values(body.statusCounts).reduce((a, b) => a + b, 0);
     expect(counted).toBe(expected.length);
+  });
+
+  it('shows a laboratory the sample of a kept copy sent to it for a counter-analysis', async () => {
+    const sampleId = ids.get('ARA-26-00001') as string;
+    await t.db('analyses').insert({
+      sampleId,
+      itemNumber: 1,
+      copyNumber: 2,
+      laboratoryId: labB.id,
+      counterAnalysis: true,
+    });
+    try {
+      const body = await page(agents.labB, 'perPage=50');
+      expect(sorted(refs(body))).toEqual(sorted(['ARA-26-00001', 'ARA-26-00004', 'IDF-26-00008']));
+      expect(Object.values(body.statusCounts).reduce((a, b) => a + b, 0)).toBe(3);
+    } finally {
+      await t.db('analyses').where({ sampleId, copyNumber: 2 }).delete();
+    }
   });
 
   it('does not widen the scope with a filter', async () => {

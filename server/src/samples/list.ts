@@ -73,8 +73,14 @@ export function applyScope(builder: QueryBuilder, user: ScopedUser, t = ''): voi
       builder.where(`${t}departmentCode`, user.departmentCode);
       return;
     case 'LaboratoryUser':
+      // The samples it holds an analysis of: those sent to it, and the kept copies sent to it
+      // for a counter-analysis (analyses exist only once a sample is sent).
       if (!user.laboratoryId) return void none();
-      builder.where(`${t}laboratoryId`, user.laboratoryId).whereNotIn(`${t}status`, NOT_SENT);
+      builder
+        .whereIn(`${t}id`, (sub) =>
+          sub.from('analyses').where('analyses.laboratoryId', user.laboratoryId).select('sampleId'),
+        )
+        .whereNotIn(`${t}status`, NOT_SENT);
       return;
   }
 }
@@ -100,6 +106,8 @@ export function countsSource(
   user: Pick<ScopedUser, 'role'>,
   filters: SampleFilters,
 ): 'sampleRegionCounts' | 'sampleCounts' | 'samples' {
+  // A laboratory's scope is its analyses' samples: only the samples themselves know them.
+  if (user.role === 'LaboratoryUser') return 'samples';
   const scope = RoleScope[user.role];
   if (
     (scope === 'National' || scope === 'Region') &&
