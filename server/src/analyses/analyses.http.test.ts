@@ -1208,6 +1208,10 @@ describe('writing imported results (for the result import)', () => {
     await submitted(submittedId, [residue(withMrl, 'Q', 0.2)]);
     const importId = await importRow('resultats.csv');
     const before = await t.db('analyses').where({ id: submittedId }).first();
+    const noticesBefore = async (userId: string) =>
+      Number((await t.db('notifications').where({ userId }).count({ n: '*' }))[0]?.n ?? 0);
+    const departmentalBefore = await noticesBefore(departmental.user.id);
+    const samplerBefore = await noticesBefore(sampler.user.id);
 
     const kept = await apply(
       labUserA.user,
@@ -1246,11 +1250,30 @@ describe('writing imported results (for the result import)', () => {
       { source: 'Import', importId },
     ]);
     expect((await t.db('samples').where({ id: sample.id }).first()).status).toBe('InReview');
+    // Announced once per person for the whole import, not once per analysis.
+    const departmentalNotices = await t
+      .db('notifications')
+      .where({ userId: departmental.user.id })
+      .orderBy('createdAt', 'desc');
+    expect(departmentalNotices.length - departmentalBefore).toBe(1);
+    expect(departmentalNotices[0]).toMatchObject({
+      kind: 'AnalysisSubmitted',
+      title: 'Résultats importés : 1 analyse à valider',
+      link: '/analyses?statut=InReview',
+    });
+    expect(departmentalNotices[0]?.body).toContain(`À valider : ${sample.reference}-B-1.`);
+    expect(departmentalNotices[0]?.body).toContain(
+      `Terminées sans résidu détecté (conformes) : ${sample.reference}-A-1.`,
+    );
+    const samplerNotices = await t
+      .db('notifications')
+      .where({ userId: sampler.user.id })
+      .orderBy('createdAt', 'desc');
+    expect(samplerNotices.length - samplerBefore).toBe(1);
+    expect(samplerNotices[0]?.title).toBe('Analyses terminées : 1 échantillon conforme');
     const queued = await t.db('mailDeliveries').where({ kind: 'analysis.notification' });
     expect(
-      queued.some((m) =>
-        `${m.subject}\n${m.body}`.includes(`Résultats à valider : ${sample.reference}-B-1`),
-      ),
+      queued.some((m) => `${m.subject}\n${m.body}`.includes(`À valider : ${sample.reference}-B-1`)),
     ).toBe(true);
     // One e-mail per recipient for the whole import (a digest when there are several notices).
     const recipients = queued.flatMap((m) => m.recipients as string[]);

@@ -14,6 +14,21 @@ export interface AnalysisSubject {
   departmentCode: string | null;
 }
 
+/** What an import changed, announced once per audience rather than once per analysis. */
+export interface ImportNotices {
+  submitted: AnalysisSubject[];
+  corrected: AnalysisSubject[];
+  /** Completed on their own (every residue not detected). */
+  completed: AnalysisSubject[];
+}
+
+const listOf = (subjects: AnalysisSubject[]) => {
+  const shown = subjects.slice(0, 20).map((s) => s.copyReference);
+  return `${shown.join(', ')}${subjects.length > shown.length ? `… (+${subjects.length - shown.length})` : ''}`;
+};
+
+const plural = (n: number, one: string, many: string) => `${n} ${n > 1 ? many : one}`;
+
 const verdictText = (compliant: boolean | null) =>
   compliant === null ? 'sans verdict' : compliant ? 'conforme' : 'non conforme';
 
@@ -101,6 +116,76 @@ export function createAnalysisNotifier(notifications: NotificationService) {
         },
         [{ roles: ['NationalCoordinator'] }],
       );
+    },
+
+    /**
+     * The notices of one result import: each coordinator (department, region) and each sampler
+     * hears once of what concerns them — the analyses to review, corrected, or completed on
+     * their own — instead of once per analysis. Non-compliance is still announced one by one.
+     */
+    async imported(notices: ImportNotices, fileName: string): Promise<Mail[]> {
+      const toReview = [...notices.submitted, ...notices.corrected];
+      const all = [...toReview, ...notices.completed];
+      if (all.length === 0) return [];
+      const summary = (subjects: AnalysisSubject[]) => {
+        const review = subjects.filter((s) => toReview.includes(s));
+        const done = subjects.filter((s) => notices.completed.includes(s));
+        return {
+          kind: (review.length > 0
+            ? 'AnalysisSubmitted'
+            : 'AnalysisCompleted') as NotificationDraft['kind'],
+          title:
+            review.length > 0
+              ? `Résultats importés : ${plural(review.length, 'analyse', 'analyses')} à valider`
+              : `Résultats importés : ${plural(done.length, 'analyse terminée', 'analyses terminées')}`,
+          body: [
+            `Un laboratoire a importé des résultats (fichier « ${fileName} »).`,
+            review.length > 0 ? `À valider : ${listOf(review)}.` : '',
+            done.length > 0 ? `Terminées sans résidu détecté (conformes) : ${listOf(done)}.` : '',
+          ]
+            .filter(Boolean)
+            .join(' '),
+          link: review.length > 0 ? '/analyses?statut=InReview' : '/analyses?statut=Completed',
+        };
+      };
+      const groupBy = (key: (s: AnalysisSubject) => string | null) => {
+        const groups = new Map<string, AnalysisSubject[]>();
+        for (const s of all) {
+          const k = key(s);
+          if (k !== null) groups.set(k, [...(groups.get(k) ?? []), s]);
+        }
+        return groups;
+      };
+      const mails: Mail[] = [];
+      for (const [departmentCode, subjects] of groupBy((s) => s.departmentCode))
+        mails.push(
+          ...(await send(
+            [{ roles: ['DepartmentalCoordinator'], departmentCodes: [departmentCode] }],
+            summary(subjects),
+          )),
+        );
+      for (const [regionCode, subjects] of groupBy((s) => s.regionCode))
+        mails.push(
+          ...(await send(
+            [{ roles: ['RegionalCoordinator'], regionCodes: [regionCode] }],
+            summary(subjects),
+          )),
+        );
+      // Samplers hear of the analyses that completed on their own (the others, once reviewed).
+      const bySampler = new Map<string, AnalysisSubject[]>();
+      for (const s of notices.completed)
+        bySampler.set(s.samplerId, [...(bySampler.get(s.samplerId) ?? []), s]);
+      for (const [samplerId, subjects] of bySampler)
+        mails.push(
+          ...(await send([{ roles: [], userIds: [samplerId] }], {
+            kind: 'AnalysisCompleted',
+            title: `Analyses terminées : ${plural(subjects.length, 'échantillon conforme', 'échantillons conformes')}`,
+            body: `Aucun résidu détecté : ${listOf(subjects)}.`,
+            link:
+              subjects.length === 1 ? sampleLink(subjects[0] as AnalysisSubject) : '/prelevements',
+          })),
+        );
+      return mails;
     },
 
     counterAnalysisRequested(s: AnalysisSubject, laboratoryId: string, reason: string) {

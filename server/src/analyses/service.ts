@@ -48,7 +48,12 @@ import type { MailOutbox } from '../mail/outbox';
 import type { NotificationService } from '../notifications/service';
 import { createSampleRepository } from '../samples/repository';
 import { readLimited, sniffContentType } from '../samples/service';
-import { type AnalysisSubject, createAnalysisNotifier, digestMails } from './notifications';
+import {
+  type AnalysisSubject,
+  createAnalysisNotifier,
+  digestMails,
+  type ImportNotices,
+} from './notifications';
 import { createAnalysisRepository, type ResidueRow, type ScopedAnalysisRow } from './repository';
 
 /** The signed analysis report: a PDF of at most 20 MB. */
@@ -389,6 +394,8 @@ export function createAnalysisService({
     extra: Record<string, unknown> = {},
     /** The results just judged in this transaction (the import): not read and judged again. */
     justJudged: Judged | null = null,
+    /** An import gathers its notices and announces them once (`notifier.imported`). */
+    notices: ImportNotices | null = null,
   ) {
     const residues = justJudged
       ? justJudged.residues
@@ -433,7 +440,8 @@ export function createAnalysisService({
       computedCompliant: verdict.compliant,
       ...extra,
     });
-    if (next === 'Completed')
+    if (notices) (next === 'Completed' ? notices.completed : notices.submitted).push(subject(row));
+    else if (next === 'Completed')
       mails.push(...(await notifier.completed(subject(row), verdict.compliant)));
     else mails.push(...(await notifier.submitted(subject(row), verdict.explanation)));
     await syncSample(row, mails);
@@ -447,6 +455,7 @@ export function createAnalysisService({
     origin: ResultsOrigin,
     path: string,
     mails: Mail[],
+    notices: ImportNotices | null = null,
   ): Promise<number> {
     const judged = await judge(row, content, path);
     if (judged.residues.length === 0)
@@ -481,7 +490,8 @@ export function createAnalysisService({
       },
       { status: row.status, resultVersion: row.resultVersion, compliant: row.compliant },
     );
-    mails.push(...(await notifier.corrected(subject(row), resultVersion, reason)));
+    if (notices) notices.corrected.push(subject(row));
+    else mails.push(...(await notifier.corrected(subject(row), resultVersion, reason)));
     await syncSample(row, mails);
     return judged.residues.length;
   }
@@ -810,6 +820,7 @@ export function createAnalysisService({
         throw new Error('applyImportedResults must run inside the transaction of the import');
       const origin: ResultsOrigin = { source: 'Import', importId: options.importId };
       const mails: Mail[] = [];
+      const notices: ImportNotices = { submitted: [], corrected: [], completed: [] };
       let writtenResidues = 0;
       const analysisIds: string[] = [];
       for (const entry of entries) {
@@ -832,6 +843,7 @@ export function createAnalysisService({
             origin,
             path,
             mails,
+            notices,
           );
           analysisIds.push(row.id);
           continue;
@@ -849,9 +861,11 @@ export function createAnalysisService({
           mails,
           { importId: options.importId, fileName: options.fileName },
           judged,
+          notices,
         );
         analysisIds.push(row.id);
       }
+      mails.push(...(await notifier.imported(notices, options.fileName)));
       for (const mail of digestMails(mails, options.fileName))
         await outbox.enqueue(
           {
