@@ -15,6 +15,7 @@ import { api } from '../../api/client';
 import { formatDateTime, isoToLocalInput, localInputToIso } from '../samples/sampleForm';
 import { ConfirmDialog } from './ConfirmDialog';
 import {
+  ConflictAlert,
   ErrorSummary,
   errorMessage,
   errorsOfApi,
@@ -284,26 +285,9 @@ export function ReceptionForm({ analysis, onDone, onReload }: ReceptionFormProps
           labelOf={(path) => FieldLabels[path] ?? null}
         />
         {conflict && (
-          <Alert
-            severity="warning"
-            className="fr-mb-3w"
-            title="Cette analyse a été modifiée entre-temps"
-            description={
-              <>
-                <p>
-                  Sa réception a peut-être déjà été enregistrée : rechargez l’analyse pour voir son
-                  état actuel.
-                </p>
-                <Button
-                  type="button"
-                  className="fr-mt-2w"
-                  iconId="fr-icon-refresh-line"
-                  onClick={onReload}
-                >
-                  Recharger l’analyse
-                </Button>
-              </>
-            }
+          <ConflictAlert
+            explanation="Sa réception a peut-être déjà été enregistrée : rechargez l’analyse pour voir son état actuel."
+            onReload={onReload}
           />
         )}
       </div>

@@ -1,4 +1,3 @@
-import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import {
@@ -13,6 +12,7 @@ import { api } from '../../api/client';
 import { useUnsavedChangesWarning } from '../programming/unsaved';
 import { ConfirmDialog } from './ConfirmDialog';
 import {
+  ConflictAlert,
   ErrorSummary,
   errorMessage,
   errorsOfApi,
@@ -324,27 +324,10 @@ export function ResultsEditor({
           labelOf={(path) => resultsFieldLabel(path, values.residues)}
         />
         {conflict && (
-          <Alert
-            severity="warning"
-            className="fr-mb-3w"
+          <ConflictAlert
             title="Ces résultats ont été modifiés entre-temps"
-            description={
-              <>
-                <p>
-                  Quelqu’un d’autre a modifié cette analyse depuis que vous l’avez ouverte : vos
-                  changements n’ont pas été enregistrés. Rechargez l’analyse pour repartir de son
-                  état actuel (notez d’abord ce que vous voulez garder).
-                </p>
-                <Button
-                  type="button"
-                  className="fr-mt-2w"
-                  iconId="fr-icon-refresh-line"
-                  onClick={onReload}
-                >
-                  Recharger l’analyse
-                </Button>
-              </>
-            }
+            explanation="Quelqu’un d’autre a modifié cette analyse depuis que vous l’avez ouverte : vos changements n’ont pas été enregistrés. Rechargez l’analyse pour repartir de son état actuel (notez d’abord ce que vous voulez garder)."
+            onReload={onReload}
           />
         )}
       </div>

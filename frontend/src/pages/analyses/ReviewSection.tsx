@@ -8,6 +8,7 @@ import { formatDateTime } from '../samples/sampleForm';
 import { ComplianceBadge } from './ComplianceBadge';
 import { ConfirmDialog } from './ConfirmDialog';
 import {
+  ConflictAlert,
   ErrorSummary,
   errorMessage,
   errorsOfApi,
@@ -236,26 +237,9 @@ export function ReviewForm({ analysis, onDone, onReload }: ReviewProps) {
           labelOf={(path) => FieldLabels[path] ?? null}
         />
         {conflict && (
-          <Alert
-            severity="warning"
-            className="fr-mb-3w"
-            title="Cette analyse a été modifiée entre-temps"
-            description={
-              <>
-                <p>
-                  Les résultats ont peut-être été corrigés par le laboratoire : rechargez l’analyse
-                  avant de valider son verdict.
-                </p>
-                <Button
-                  type="button"
-                  className="fr-mt-2w"
-                  iconId="fr-icon-refresh-line"
-                  onClick={onReload}
-                >
-                  Recharger l’analyse
-                </Button>
-              </>
-            }
+          <ConflictAlert
+            explanation="Les résultats ont peut-être été corrigés par le laboratoire : rechargez l’analyse avant de valider son verdict."
+            onReload={onReload}
           />
         )}
       </div>

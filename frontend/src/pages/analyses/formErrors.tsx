@@ -1,4 +1,5 @@
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
+import { Button } from '@codegouvfr/react-dsfr/Button';
 import { ApiClientError } from '../../api/client';
 
 /** Messages by field path (`residues.0.value`), as the shared schemas and the API name them. */
@@ -115,6 +116,38 @@ export function ErrorSummary({ errors, fieldIdOf, labelOf, message }: ErrorSumma
               })}
             </ul>
           )}
+        </>
+      }
+    />
+  );
+}
+
+/** The analysis changed since it was opened (409): what may have happened, and a reload. */
+export function ConflictAlert({
+  title = 'Cette analyse a été modifiée entre-temps',
+  explanation,
+  onReload,
+}: {
+  title?: string;
+  explanation: string;
+  onReload: () => void;
+}) {
+  return (
+    <Alert
+      severity="warning"
+      className="fr-mb-3w"
+      title={title}
+      description={
+        <>
+          <p>{explanation}</p>
+          <Button
+            type="button"
+            className="fr-mt-2w"
+            iconId="fr-icon-refresh-line"
+            onClick={onReload}
+          >
+            Recharger l’analyse
+          </Button>
         </>
       }
     />
