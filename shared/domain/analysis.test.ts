@@ -6,6 +6,7 @@ import {
   type AnalysisAction,
   canActAsLaboratory,
   canReadAnalysis,
+  canReadImport,
   canReviewAnalysis,
   decideAnalysisAction,
 } from './analysis';
@@ -205,5 +206,22 @@ describe('canReadSample for a counter-analysis laboratory', () => {
 
   it('changes nothing for the other roles', () => {
     expect(canReadSample(user('Sampler', { departmentCode: '01' }), sample, ['lab-a'])).toBe(false);
+  });
+});
+
+describe('canReadImport', () => {
+  const lab = '6b1c1b7e-2f8e-4c55-9d0a-0c4e5f6a7b8c';
+  const other = '1f2e3d4c-5b6a-4978-8a6b-5c4d3e2f1a0b';
+  it.each([
+    ['Administrator', null, true],
+    ['NationalCoordinator', null, true],
+    ['NationalObserver', null, true],
+    ['RegionalCoordinator', null, false],
+    ['DepartmentalCoordinator', null, false],
+    ['Sampler', null, false],
+    ['LaboratoryUser', lab, true],
+    ['LaboratoryUser', other, false],
+  ] as const)('%s of laboratory %s: %s', (role, laboratoryId, expected) => {
+    expect(canReadImport({ role, laboratoryId }, lab)).toBe(expected);
   });
 });

@@ -109,3 +109,24 @@ export function canReviewAnalysis(user: AnalysisUser, analysis: AnalysisScope): 
     isInScope(user, analysis)
   );
 }
+
+/**
+ * Who may read a result import and download its original file: the importing laboratory, and
+ * the national roles (the file may hold the samples of several regions, so regional and
+ * departmental roles do not).
+ */
+export function canReadImport(
+  user: Pick<AuthUser, 'role' | 'laboratoryId'>,
+  importLaboratoryId: string,
+): boolean {
+  switch (user.role) {
+    case 'Administrator':
+    case 'NationalCoordinator':
+    case 'NationalObserver':
+      return true;
+    case 'LaboratoryUser':
+      return user.laboratoryId !== null && user.laboratoryId === importLaboratoryId;
+    default:
+      return false;
+  }
+}

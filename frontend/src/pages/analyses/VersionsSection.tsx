@@ -1,3 +1,4 @@
+import { canReadImport } from '@maestro/shared/domain';
 import {
   type Analysis,
   type AuthUser,
@@ -31,11 +32,7 @@ const versionTitle = (version: ResultVersion, current: boolean) =>
 export const canDownloadImportFile = (
   user: Pick<AuthUser, 'role' | 'laboratoryId'>,
   analysis: Pick<Analysis, 'laboratoryId'>,
-): boolean =>
-  user.role === 'Administrator' ||
-  user.role === 'NationalCoordinator' ||
-  user.role === 'NationalObserver' ||
-  (user.role === 'LaboratoryUser' && user.laboratoryId === analysis.laboratoryId);
+): boolean => canReadImport(user, analysis.laboratoryId);
 
 /** The file a version was imported from: a link for whom may download it, else a mention. */
 function ImportFile({ version, download }: { version: ResultVersion; download: boolean }) {

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { type Db, transaction } from '@maestro/database';
+import { canReadImport } from '@maestro/shared/domain';
 import {
   type AuthUser,
   type ExistingResults,
@@ -84,12 +85,6 @@ const lineNumbers = (lines: readonly StoredLine[]) =>
 
 const isLaboratory = (user: AuthUser) => user.role === 'LaboratoryUser' && !!user.laboratoryId;
 
-/** National roles and administrators see every import, as they see every analysis. */
-const seesEveryImport = (user: AuthUser) =>
-  user.role === 'Administrator' ||
-  user.role === 'NationalCoordinator' ||
-  user.role === 'NationalObserver';
-
 /**
  * Result imports (a CSV or XLSX file from a laboratory): the preview checks every line and
  * writes nothing but the import itself and its original file; the commit re-checks the lines
@@ -116,9 +111,8 @@ export function createImportService({
   async function readable(user: AuthUser, id: string): Promise<ImportRow> {
     const row = await imports.find(id);
     if (!row) throw importNotFound();
-    if (seesEveryImport(user)) return row;
-    if (isLaboratory(user) && row.laboratoryId === user.laboratoryId) return row;
-    throw importNotFound();
+    if (!canReadImport(user, row.laboratoryId)) throw importNotFound();
+    return row;
   }
 
   return {
