@@ -1,5 +1,5 @@
+import { sendStoredFile } from '../http/download';
 import type { HandlersOf } from '../http/router';
-import { contentDisposition } from '../samples/routes';
 import type { AnalysisService } from './service';
 
 /** The analysis loop: reception, results, report, review, counter-analysis. */
@@ -37,18 +37,7 @@ export const analysisHandlers = (
     analyses.uploadReport(user, params.analysisId, query.fileName, req),
   getAnalysisReport: async ({ user, params, res }) => {
     const { fileName, stored } = await analyses.report(user, params.analysisId);
-    res.status(200);
-    res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Length', String(stored.size));
-    res.setHeader('Content-Disposition', contentDisposition(fileName));
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    await new Promise<void>((resolve, reject) => {
-      stored.body.on('error', reject);
-      res.on('finish', resolve);
-      res.on('close', resolve);
-      stored.body.pipe(res);
-    });
+    await sendStoredFile(res, stored, { fileName: fileName, contentType: 'application/pdf' });
     return '';
   },
   findAnalysisResultVersions: ({ user, params }) => analyses.versions(user, params.analysisId),

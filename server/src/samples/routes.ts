@@ -1,16 +1,11 @@
 import { canWriteSample } from '@maestro/shared/domain';
 import type { AttachmentContentType } from '@maestro/shared/schema';
+import { contentDisposition, sendStoredFile } from '../http/download';
 import { ConflictError, NotFoundError } from '../http/errors';
 import type { HandlersOf } from '../http/router';
 import type { MailOutbox } from '../mail/outbox';
 import type { SampleDocuments } from './documents';
 import type { SampleService } from './service';
-
-/** `attachment; filename=…` with a plain fallback and the UTF-8 name. */
-export const contentDisposition = (fileName: string, inline = false) => {
-  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `${inline ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-};
 
 export const sampleHandlers = (
   samples: SampleService,
@@ -77,17 +72,9 @@ export const sampleHandlers = (
       params.sampleId,
       params.attachmentId,
     );
-    res.status(200);
-    res.setHeader('Content-Type', attachment.contentType);
-    res.setHeader('Content-Length', String(stored.size));
-    res.setHeader('Content-Disposition', contentDisposition(attachment.fileName));
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    await new Promise<void>((resolve, reject) => {
-      stored.body.on('error', reject);
-      res.on('finish', resolve);
-      res.on('close', resolve);
-      stored.body.pipe(res);
+    await sendStoredFile(res, stored, {
+      fileName: attachment.fileName,
+      contentType: attachment.contentType,
     });
     return '';
   },

@@ -1,5 +1,5 @@
+import { contentDisposition, sendStoredFile } from '../../http/download';
 import type { HandlersOf } from '../../http/router';
-import { contentDisposition } from '../../samples/routes';
 import type { ImportService } from './service';
 
 export const importHandlers = (
@@ -31,18 +31,7 @@ export const importHandlers = (
   commitAnalysisImport: ({ user, params, body }) => imports.commit(user, params.importId, body),
   getAnalysisImportFile: async ({ user, params, res }) => {
     const { fileName, stored } = await imports.file(user, params.importId);
-    res.status(200);
-    res.setHeader('Content-Type', stored.contentType);
-    res.setHeader('Content-Length', String(stored.size));
-    res.setHeader('Content-Disposition', contentDisposition(fileName));
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    await new Promise<void>((resolve, reject) => {
-      stored.body.on('error', reject);
-      res.on('finish', resolve);
-      res.on('close', resolve);
-      stored.body.pipe(res);
-    });
+    await sendStoredFile(res, stored, { fileName: fileName, contentType: stored.contentType });
     return '';
   },
 });
