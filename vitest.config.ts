@@ -24,6 +24,17 @@ export default defineConfig({
           environment: 'node',
         },
       },
+      // Proof under stress (issue 6): each its own project and `pnpm test:<name>` script.
+      ...(['fuzz', 'crash', 'concurrency', 'scaleout'] as const).map((name) => ({
+        extends: true as const,
+        test: {
+          name,
+          include: [`server/src/stress/**/*.${name}.test.ts`],
+          environment: 'node' as const,
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
+        },
+      })),
       {
         extends: true,
         test: {
