@@ -13,6 +13,7 @@ import { importHandlers } from './analyses/import/routes';
 import { createImportService } from './analyses/import/service';
 import { analysisHandlers } from './analyses/routes';
 import { createAnalysisService } from './analyses/service';
+import { impersonationContext, impersonationHandlers } from './auth/impersonation';
 import { oidcRouter } from './auth/oidc';
 import { createPassport } from './auth/passport';
 import { authHandlers } from './auth/routes';
@@ -151,6 +152,7 @@ export async function createApp({
     context.userId = req.user?.id ?? null;
     next();
   });
+  app.use('/api', impersonationContext(users));
   app.use('/api', originCheck(config.appUrl));
 
   const rootDir = path.resolve(import.meta.dirname, '../..');
@@ -177,6 +179,7 @@ export async function createApp({
   const handlers: Handlers = {
     ...healthHandlers(db, VERSION),
     ...authHandlers(db, config, passport, users),
+    ...impersonationHandlers(db, users),
     ...userHandlers(createUserService(db)),
     ...laboratoryHandlers(db),
     ...notificationHandlers(notifications),

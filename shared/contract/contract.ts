@@ -37,6 +37,10 @@ export const AuthConfig = z.object({
 
 const UserIdParams = z.object({ userId: Id });
 
+/** Whom an administrator acts as, for support. */
+export const ImpersonationInput = z.object({ userId: Id });
+export type ImpersonationInput = z.infer<typeof ImpersonationInput>;
+
 /** The API: one entry per operation. The server must handle each; the client calls each. */
 export const contract = {
   getHealth: route({
@@ -82,6 +86,26 @@ export const contract = {
     tag: 'Authentification',
     access: { kind: 'authenticated' },
     response: Session,
+  }),
+  startImpersonation: route({
+    method: 'post',
+    path: '/api/auth/impersonation',
+    summary:
+      'Assistance : l’administrateur agit en tant qu’un utilisateur ; chaque action est tracée avec son nom.',
+    tag: 'Authentification',
+    access: { kind: 'permission', permission: 'user.impersonate' },
+    body: ImpersonationInput,
+    response: Session,
+    errors: [404, 409],
+  }),
+  stopImpersonation: route({
+    method: 'delete',
+    path: '/api/auth/impersonation',
+    summary: 'Fin de l’assistance : retour au compte de l’administrateur.',
+    tag: 'Authentification',
+    access: { kind: 'authenticated' },
+    response: Session,
+    errors: [409],
   }),
   findUsers: route({
     method: 'get',

@@ -9,6 +9,7 @@ import { currentContext } from '../http/context';
 import { HttpError, TooManyRequestsError, UnauthenticatedError } from '../http/errors';
 import type { HandlersOf } from '../http/router';
 import type { UserRepository } from '../users/repository';
+import { impersonatorOf } from './impersonation';
 import { hitRateLimit, resetRateLimit } from './rateLimit';
 
 function authenticateLocal(
@@ -95,8 +96,8 @@ export const authHandlers = (
     return null;
   },
 
-  getSession: async ({ user }) => {
+  getSession: async ({ user, req }) => {
     if (!user) throw new UnauthenticatedError();
-    return { user, impersonatedBy: null };
+    return { user, impersonatedBy: impersonatorOf(req) };
   },
 });

@@ -141,7 +141,13 @@ export class PgSessionStore extends session.Store {
   }
 }
 
-/** Ends every session of a user (joins the ambient transaction). */
+/**
+ * Ends every session of a user, including the support sessions they opened as another user
+ * (joins the ambient transaction).
+ */
 export async function revokeUserSessions(db: Db, userId: string): Promise<number> {
-  return executor(db)('sessions').where({ userId }).delete();
+  return executor(db)('sessions')
+    .where({ userId })
+    .orWhereRaw(`sess->>'impersonatorId' = ?`, [userId])
+    .delete();
 }

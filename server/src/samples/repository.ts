@@ -347,9 +347,11 @@ export function createSampleRepository(db: Db) {
       const onlyLaboratory = options.laboratoryId !== undefined;
       const result = (await q().raw(
         `select a.occurred_at, a.entity, a.action, a.after, u.first_name, u.last_name,
-           t.name as lab_token_name, an.item_number, an.copy_number
+           t.name as lab_token_name, an.item_number, an.copy_number,
+           nullif(trim(concat(i.first_name, ' ', i.last_name)), '') as impersonator_name
          from audit_events a
          left join users u on u.id = a.user_id
+         left join users i on i.id = a.impersonated_by
          left join lab_tokens t on t.id = a.lab_token_id
          left join analyses an on a.entity = 'analysis' and an.id::text = a.entity_id
          where (a.entity = 'sample' and a.entity_id = ?)
@@ -377,6 +379,8 @@ export interface HistoryEvent {
   firstName: string | null;
   lastName: string | null;
   labTokenName: string | null;
+  /** The administrator who acted as the user (support session). */
+  impersonatorName: string | null;
   /** The analysed copy, for an analysis's event. */
   itemNumber: number | null;
   copyNumber: number | null;

@@ -501,16 +501,22 @@ export function createSampleService({
         id,
         user.role === 'LaboratoryUser' ? { laboratoryId: user.laboratoryId } : {},
       );
-      return events.map((event) => ({
-        at: new Date(event.occurredAt).toISOString(),
-        action: event.action,
-        label: eventLabel(event, row.reference),
-        userName: event.labTokenName
+      return events.map((event) => {
+        const name = event.labTokenName
           ? `API — ${event.labTokenName}`
           : event.firstName
             ? `${event.firstName} ${event.lastName ?? ''}`.trim()
-            : null,
-      }));
+            : null;
+        return {
+          at: new Date(event.occurredAt).toISOString(),
+          action: event.action,
+          label: eventLabel(event, row.reference),
+          userName:
+            name && event.impersonatorName
+              ? `${name} (assistance : ${event.impersonatorName})`
+              : name,
+        };
+      });
     },
 
     async attachments(user: AuthUser, id: string): Promise<SampleAttachment[]> {
