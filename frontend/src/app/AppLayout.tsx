@@ -9,6 +9,7 @@ import { ErrorPage } from '../pages/errors/ErrorPage';
 import { AppFooter } from './AppFooter';
 import { AppHeader } from './AppHeader';
 import { ErrorBoundary } from './ErrorBoundary';
+import { ImpersonationBanner } from './ImpersonationBanner';
 import { Loading } from './Loading';
 import { RouteChangedContext } from './pageTitle';
 import { clearSession, markLoggedOut, sessionKey, useSession } from './session';
@@ -63,6 +64,7 @@ export function AppLayout() {
           ]}
         />
         <AppHeader user={user} onLogout={() => logout.mutate()} loggingOut={logout.isPending} />
+        {session.data?.impersonatedBy && <ImpersonationBanner session={session.data} />}
         <main id="contenu" className="maestro-main" tabIndex={-1}>
           {session.isPending ? (
             <div className="fr-container">

@@ -12,6 +12,7 @@ import { useLaboratories } from '../../app/laboratories';
 import { usePageTitle } from '../../app/pageTitle';
 import { useCurrentUser } from '../../app/session';
 import { formatDateTime } from './format';
+import { canImpersonate, ImpersonateSection } from './ImpersonateSection';
 import { userQuery, usersKey } from './queries';
 import { focusFirstError, UserForm } from './UserForm';
 import {
@@ -292,6 +293,8 @@ function EditUser({ user, initialNotice, onReload }: EditUserProps) {
           </Button>
         </section>
       )}
+
+      {canImpersonate(currentUser, saved) && <ImpersonateSection user={saved} />}
     </>
   );
 }
