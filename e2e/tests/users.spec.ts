@@ -206,3 +206,51 @@ test('the list is paginated', async ({ page }) => {
   await expect(page.getByRole('table')).toContainText('page 2 sur');
   await expectAccessible(page, 'la deuxième page des utilisateurs');
 });
+
+test('an administrator acts as a sampler for support, under a banner, then comes back', async ({
+  page,
+  newBrowserPage,
+}) => {
+  // A support session replaces the browser's session: its own administrator, so that the
+  // shared signed-in state of the other tests stays valid.
+  const administrator = await createUserThroughApi(page.request, {
+    firstName: 'Sacha',
+    lastName: 'Assistance',
+    role: 'Administrator',
+    regionCode: null,
+    departmentCode: null,
+    laboratoryId: null,
+  });
+  const sampler = await createUserThroughApi(page.request, {
+    firstName: 'Noa',
+    lastName: 'Verger',
+    role: 'Sampler',
+    regionCode: '84',
+    departmentCode: '69',
+    laboratoryId: null,
+  });
+
+  const support = await newBrowserPage();
+  await logInWithForm(support, administrator.email, administrator.password);
+  await support.goto(`/utilisateurs/${sampler.id}`);
+  await expect(support.getByRole('heading', { level: 1 })).toHaveText('Noa Verger');
+  await expect(support.getByRole('heading', { name: 'Assistance' })).toBeVisible();
+  await support.getByRole('button', { name: 'Agir en tant que Noa Verger' }).click();
+
+  const banner = support.getByRole('region', {
+    name: 'Assistance : vous agissez en tant que Noa Verger (Préleveur).',
+  });
+  await expect(banner).toBeVisible();
+  await expect(banner).toContainText('sous son nom et sous le vôtre (Sacha Assistance)');
+  await expect(support.getByTestId('area-samples')).toContainText('Créer des prélèvements');
+  await expect(mainNavigation(support).getByRole('link', { name: 'Utilisateurs' })).toHaveCount(0);
+  await expectAccessible(support, 'l’accueil en assistance');
+  // The banner stays on every page.
+  await mainNavigation(support).getByRole('link', { name: 'Prélèvements' }).click();
+  await expect(banner).toBeVisible();
+
+  await banner.getByRole('button', { name: 'Revenir à mon compte' }).click();
+  await expect(support).toHaveURL(/\/utilisateurs$/);
+  await expect(support.getByRole('heading', { level: 1 })).toHaveText('Utilisateurs');
+  await expect(banner).toHaveCount(0);
+});
