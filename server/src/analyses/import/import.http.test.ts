@@ -10,6 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { binary } from '../../test/files';
 import { request, useTestApp } from '../../test/testApp';
 import { insertSentSamples, resultLine, type SentSample } from './testData';
+import { XLSX_MAX_UNZIPPED_BYTES } from './zipGuard';
+import { zipArchive } from './zipTestData';
 
 const t = useTestApp();
 const labA = LaboratorySeedList[0]!;
@@ -154,6 +156,21 @@ describe('access to the import routes', () => {
       error: 'PayloadTooLarge',
       message: 'Le fichier dépasse la taille maximale de 20 Mo.',
     });
+    expect(await t.db('analysisImports').count({ n: '*' }).first()).toEqual({ n: 0 });
+  });
+
+  it('answers 413 for a small workbook that would unzip beyond the limit (zip bomb)', async () => {
+    const bomb = zipArchive([
+      { name: '[Content_Types].xml', data: Buffer.from('<Types/>') },
+      { name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(XLSX_MAX_UNZIPPED_BYTES + 1, 0x20) },
+    ]);
+    expect(bomb.length).toBeLessThan(IMPORT_MAX_BYTES / 100);
+    const response = await preview(lab, bomb, {
+      type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    });
+    expect(response.status).toBe(413);
+    expect(response.body).toMatchObject({ error: 'PayloadTooLarge' });
+    expect(response.body.message).toContain('décompressé dépasse 64 Mo');
     expect(await t.db('analysisImports').count({ n: '*' }).first()).toEqual({ n: 0 });
   });
 

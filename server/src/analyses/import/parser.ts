@@ -2,6 +2,7 @@ import { IMPORT_MAX_LINES, ImportColumns, type ImportEncoding } from '@maestro/s
 import { CsvError, parse } from 'csv-parse/sync';
 import type ExcelJS from 'exceljs';
 import { HttpError } from '../../http/errors';
+import { checkZipSize, XLSX_MAX_UNZIPPED_BYTES } from './zipGuard';
 
 export type ImportColumn = (typeof ImportColumns)[number];
 
@@ -214,6 +215,19 @@ export function cellText(value: ExcelJS.CellValue): string {
 }
 
 async function parseXlsx(content: Buffer): Promise<ParsedFile> {
+  const size = checkZipSize(content);
+  if (!size.ok && size.reason === 'tooLarge')
+    throw new HttpError(
+      413,
+      'PayloadTooLarge',
+      `Ce classeur décompressé dépasse ${XLSX_MAX_UNZIPPED_BYTES / 1024 / 1024} Mo : enregistrez-le au format CSV ou découpez-le en plusieurs fichiers.`,
+    );
+  if (!size.ok)
+    throw new HttpError(
+      415,
+      'UnsupportedMediaType',
+      'Ce fichier n’est pas un classeur XLSX lisible : enregistrez-le au format XLSX ou CSV.',
+    );
   // Loaded on first use: exceljs is large.
   const { default: ExcelJSModule } = await import('exceljs');
   const workbook = new ExcelJSModule.Workbook();
