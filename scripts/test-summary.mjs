@@ -15,12 +15,14 @@ if (vitest) {
   skipped += vitest.numPendingTests + (vitest.numTodoTests ?? 0);
   const perProject = {};
   for (const file of vitest.testResults) {
+    const stress = /\.(fuzz|crash|concurrency|scaleout)\.test\./.exec(file.name)?.[1];
     const kind =
-      file.name.includes('.http.test.') || file.name.includes('/database/')
+      stress ??
+      (file.name.includes('.http.test.') || file.name.includes('/database/')
         ? 'http'
         : file.name.includes('/frontend/')
           ? 'frontend'
-          : 'unit';
+          : 'unit');
     perProject[kind] = (perProject[kind] ?? 0) + file.assertionResults.length;
   }
   lines.push(
