@@ -17,7 +17,8 @@ const account = (overrides: Partial<User> = {}): User => ({
   ...sampler,
   disabled: false,
   lastLoginAt: null,
-  createdAt: '2026-01-05T09:00:00.000Z',
+  createdAt: new Date('2026-01-05T09:00:00.000Z'),
+  updatedAt: new Date('2026-01-05T09:00:00.000Z'),
   version: 1,
   ...overrides,
 });
