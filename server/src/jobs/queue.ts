@@ -1,4 +1,4 @@
-import { type Db, executor, inTransaction } from '@maestro/database';
+import { type Db, executor, inTransaction, withStartupLock } from '@maestro/database';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 
@@ -185,17 +185,25 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
     ) as unknown as PgBoss.Queue;
 
   const createQueue = async (name: string, queue: QueueOptions) => {
-    // createQueue leaves an existing queue as it is: updateQueue applies a changed policy.
-    await boss.createQueue(name, toPgBossQueue(name, queue));
-    await boss.updateQueue(name, toPgBossQueue(name, queue));
+    // Instances starting together would deadlock in pg-boss's create_queue (each adds the same
+    // partition and its foreign key): they take turns under the startup lock instead.
+    await withStartupLock(db, async () => {
+      // createQueue leaves an existing queue as it is: updateQueue applies a changed policy.
+      await boss.createQueue(name, toPgBossQueue(name, queue));
+      await boss.updateQueue(name, toPgBossQueue(name, queue));
+    });
   };
 
   const startWorker = async (name: string, handler: JobHandler<unknown>) => {
+    let workerId: string | undefined;
     const id = await boss.work<unknown>(
       name,
       { batchSize: 1, includeMetadata: true },
       async ([job]) => {
         if (!job) return;
+        // A job was there, so others may be waiting: fetch again at once rather than after the
+        // polling interval (else a backlog drains at one job per interval and per instance).
+        if (workerId) boss.notifyWorker(workerId);
         const started = performance.now();
         try {
           await handler({
@@ -225,6 +233,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
         }
       },
     );
+    workerId = id;
     workerIds.set(name, [...(workerIds.get(name) ?? []), id]);
   };
 
