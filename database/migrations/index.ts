@@ -6,6 +6,7 @@ import * as m004 from './004_samples';
 import * as m005 from './005_mail_outbox';
 import * as m006 from './006_sample_list_indexes';
 import * as m007 from './007_analyses';
+import * as m008 from './008_load_indexes';
 
 /**
  * Every migration, in order. Listed explicitly so that knex never has to load `.ts` files
@@ -19,4 +20,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '005_mail_outbox': m005,
   '006_sample_list_indexes': m006,
   '007_analyses': m007,
+  '008_load_indexes': m008,
 };

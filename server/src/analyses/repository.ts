@@ -16,6 +16,7 @@ import {
   type ResidueVerdict,
   type ResultSource,
   type ResultVersion,
+  RoleScope,
   type SampleStatus,
 } from '@maestro/shared/schema';
 
@@ -373,6 +374,14 @@ export function createAnalysisRepository(db: Db) {
       // every filter but the status, which the counts per status leave out
       const filtered = (builder: QueryBuilder) => applyAnalysisFilters(builder, user, filters);
       const base = () => q()('analyses as a').join('samples as s', 's.id', 'a.sampleId');
+      // Every analysis has its sample: the counts join the samples only when the scope or a
+      // filter is on their columns (a laboratory's counts, else, join 100,000s of rows for nothing).
+      const scope = RoleScope[user.role];
+      const countsNeedSamples =
+        scope === 'Region' ||
+        scope === 'Department' ||
+        Boolean(filters.regionCode || filters.departmentCode || filters.reference);
+      const countsBase = () => (countsNeedSamples ? base() : q()('analyses as a'));
       const [rows, counts] = await queries(
         () =>
           base()
@@ -421,7 +430,7 @@ export function createAnalysisRepository(db: Db) {
             })[]
           >,
         () =>
-          base()
+          countsBase()
             .modify(filtered)
             .groupBy('a.status')
             .select('a.status')

@@ -1,0 +1,33 @@
+import type { Knex } from 'knex';
+
+/**
+ * What `pnpm bench load` found slow at 1,000,000 samples (each figure: one request, the
+ * database alone):
+ *
+ * - the samples taken per prescription line of a plan (« réalisé », per region and
+ *   department): the partial index on (prescription, department) made PostgreSQL read every
+ *   sample of the plan's lines to learn its region, ~4 s for a regional coordinator. With the
+ *   region in the index, the counts are read from the index alone: ~15 ms (~65 ms nationally).
+ *   It replaces the former index, which it covers.
+ * - a laboratory's samples (those it holds an analysis of): the analyses of the laboratory
+ *   were read from the table to get their sample; with (laboratory, sample) the index alone
+ *   answers, and the counts of a laboratory holding 170,000 samples take ~0.6 s instead of
+ *   ~1.4 s.
+ */
+export async function up(knex: Knex): Promise<void> {
+  await knex.raw(`
+    create index samples_realised_idx on samples (prescription_id, region_code, department_code)
+      where status <> 'Draft';
+    drop index if exists samples_prescription_idx;
+    create index analyses_laboratory_sample_idx on analyses (laboratory_id, sample_id);
+  `);
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.raw(`
+    drop index if exists analyses_laboratory_sample_idx;
+    create index samples_prescription_idx on samples (prescription_id, department_code)
+      where status <> 'Draft';
+    drop index if exists samples_realised_idx;
+  `);
+}
