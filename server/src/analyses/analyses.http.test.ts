@@ -1083,6 +1083,30 @@ describe('counter-analysis', () => {
     expect(
       (await notificationsOf(labUserB.id, 'CounterAnalysisRequested')).map((n) => n.link),
     ).toContain(`/analyses/${counterId}`);
+    // Its samples list shows the sample and counts it, from the counts tables (no filter) as
+    // from the samples (a text filter), the same way.
+    const samplesOfB = await labUserB.agent.get('/api/samples').query({ perPage: 100 });
+    const samplesOfBByText = await labUserB.agent
+      .get('/api/samples')
+      .query({ q: sample.reference, perPage: 100 });
+    for (const answer of [samplesOfB, samplesOfBByText]) {
+      expect(answer.status).toBe(200);
+      expect(answer.body.items.map((s: { id: string }) => s.id)).toContain(sample.id);
+      const counted = Object.values(answer.body.statusCounts as Record<string, number>);
+      expect(counted.reduce((sum, n) => sum + n, 0)).toBe(answer.body.total);
+      expect(answer.body.total).toBe(answer.body.items.length);
+    }
+    expect(samplesOfBByText.body.total).toBe(1);
+    const [{ count: heldByB }] = await t
+      .db('samples')
+      .whereNotIn('status', ['Draft', 'Submitted'])
+      .where((b) =>
+        b
+          .where({ laboratoryId: labB.id })
+          .orWhereIn('id', t.db('analyses').where({ laboratoryId: labB.id }).select('sampleId')),
+      )
+      .count({ count: '*' });
+    expect(samplesOfB.body.total).toBe(Number(heldByB));
     // Laboratory A does not see the counter-analysis.
     expect((await labUserA.agent.get(url(counterId))).status).toBe(404);
     const ofSampleA = await labUserA.agent.get(`/api/samples/${sample.id}/analyses`);

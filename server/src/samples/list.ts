@@ -50,6 +50,13 @@ const normaliseSearch = (value: string) =>
 /** Samples a laboratory never sees: not yet sent. */
 const NOT_SENT: SampleStatus[] = ['Draft', 'Submitted'];
 
+/** The samples whose kept copy a laboratory analyses for a counter-analysis (a sub-query). */
+const counterAnalysedBy = (laboratoryId: string) => (sub: QueryBuilder) =>
+  sub
+    .from('analyses')
+    .where({ 'analyses.laboratoryId': laboratoryId, 'analyses.counterAnalysis': true })
+    .select('analyses.sampleId');
+
 /**
  * The rows a user may see (the same rule as `canReadSample`). `t` is the table's alias with
  * its dot ('s.'), or '' ; the columns are those of `samples`, also present in `sample_counts`.
@@ -72,16 +79,20 @@ export function applyScope(builder: QueryBuilder, user: ScopedUser, t = ''): voi
       if (!user.departmentCode) return void none();
       builder.where(`${t}departmentCode`, user.departmentCode);
       return;
-    case 'LaboratoryUser':
-      // The samples it holds an analysis of: those sent to it, and the kept copies sent to it
-      // for a counter-analysis (analyses exist only once a sample is sent).
-      if (!user.laboratoryId) return void none();
+    case 'LaboratoryUser': {
+      // The samples sent to it (their laboratory never changes once sent), and those whose kept
+      // copy it analyses for a counter-analysis (few: a hashed sub-plan).
+      const laboratoryId = user.laboratoryId;
+      if (!laboratoryId) return void none();
       builder
-        .whereIn(`${t}id`, (sub) =>
-          sub.from('analyses').where('analyses.laboratoryId', user.laboratoryId).select('sampleId'),
-        )
-        .whereNotIn(`${t}status`, NOT_SENT);
+        .whereNotIn(`${t}status`, NOT_SENT)
+        .where((scope) =>
+          scope
+            .where(`${t}laboratoryId`, laboratoryId)
+            .orWhereIn(`${t}id`, counterAnalysedBy(laboratoryId)),
+        );
       return;
+    }
   }
 }
 
@@ -106,8 +117,10 @@ export function countsSource(
   user: Pick<ScopedUser, 'role'>,
   filters: SampleFilters,
 ): 'sampleRegionCounts' | 'sampleCounts' | 'samples' {
-  // A laboratory's scope is its analyses' samples: only the samples themselves know them.
-  if (user.role === 'LaboratoryUser') return 'samples';
+  // A laboratory's counts: those of its laboratory column, plus its counter-analyses' samples
+  // (see `countsQuery`).
+  if (user.role === 'LaboratoryUser')
+    return onlyFilters(filters, countsTables.sampleCounts) ? 'sampleCounts' : 'samples';
   const scope = RoleScope[user.role];
   if (
     (scope === 'National' || scope === 'Region') &&
@@ -246,6 +259,29 @@ export function createSampleListRepository(db: Db) {
       applyFilters(b, filters, { withStatus: false });
     };
     const source = countsSource(user, filters);
+    if (user.role === 'LaboratoryUser' && user.laboratoryId && source === 'sampleCounts') {
+      // The samples sent to the laboratory, from the counts table; and the samples of other
+      // laboratories whose kept copy it analyses, from the samples.
+      const laboratoryId = user.laboratoryId;
+      const sent = q()('sampleCounts')
+        .where({ laboratoryId })
+        .whereNotIn('status', NOT_SENT)
+        .modify((b) => applyFilters(b, filters, { withStatus: false }))
+        .select('status', 'count');
+      const counter = q()('samples')
+        .whereNotIn('status', NOT_SENT)
+        .whereNot('laboratoryId', laboratoryId)
+        .whereIn('id', counterAnalysedBy(laboratoryId))
+        .modify((b) => applyFilters(b, filters, { withStatus: false }))
+        .groupBy('status')
+        .select('status')
+        .count({ count: '*' });
+      return q()
+        .from(sent.unionAll(counter, true).as('c'))
+        .groupBy('c.status')
+        .select('c.status')
+        .sum({ count: 'c.count' });
+    }
     return source === 'samples'
       ? q()('samples').modify(where).groupBy('status').select('status').count({ count: '*' })
       : q()(source).modify(where).groupBy('status').select('status').sum({ count: 'count' });
