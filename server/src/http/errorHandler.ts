@@ -28,6 +28,10 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _nex
         'UnsupportedMediaType',
         'L’encodage du corps de la requête n’est pas pris en charge.',
       );
+    } else if (error instanceof URIError && e.status === 400) {
+      // A path segment no decoder reads (`/api/samples/%E0%A4%A`): the router refuses it
+      // (status 400, not marked as exposable) before any route runs.
+      httpError = new HttpError(400, 'BadRequest', 'L’adresse demandée est mal encodée.');
     } else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
       httpError = new HttpError(400, 'BadRequest', 'La requête est mal formée.');
     } else {
