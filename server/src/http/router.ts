@@ -27,6 +27,17 @@ export type Handler<R extends RouteSpec> = (context: HandlerContext<R>) => Promi
 export type Handlers = { [K in OperationId]: Handler<Contract[K]> };
 export type HandlersOf<K extends OperationId> = Pick<Handlers, K>;
 
+/** Where a value holds U+0000, which no PostgreSQL text column can store. */
+function nullCharacterAt(value: unknown, path: string[] = []): string[] | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, child] of Object.entries(value)) {
+    const found = nullCharacterAt(child, [...path, key]);
+    if (found) return found;
+  }
+  return null;
+}
+
 function validate<S extends z.ZodType>(
   schema: S,
   value: unknown,
@@ -34,6 +45,12 @@ function validate<S extends z.ZodType>(
 ): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) throw new ValidationError(where, result.error);
+  // Refused here rather than by the database (a 500 on any write or search).
+  const nul = nullCharacterAt(result.data);
+  if (nul)
+    throw new HttpError(400, 'ValidationError', 'La requête contient des données invalides.', [
+      { path: [where, ...nul].join('.'), message: 'Caractère nul (U+0000) non autorisé.' },
+    ]);
   return result.data;
 }
 
