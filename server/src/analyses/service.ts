@@ -44,10 +44,11 @@ import {
   NotFoundError,
   VersionConflictError,
 } from '../http/errors';
+import { readLimited } from '../http/upload';
 import type { MailOutbox } from '../mail/outbox';
 import type { NotificationService } from '../notifications/service';
 import { createSampleRepository } from '../samples/repository';
-import { readLimited, sniffContentType } from '../samples/service';
+import { sniffContentType } from '../samples/service';
 import {
   type AnalysisSubject,
   createAnalysisNotifier,

@@ -45,6 +45,7 @@ import {
   NotFoundError,
   VersionConflictError,
 } from '../http/errors';
+import { readLimited } from '../http/upload';
 import {
   contentColumns,
   createSampleRepository,
@@ -93,27 +94,6 @@ export function sniffContentType(head: Buffer): AttachmentContentType | null {
     return 'image/webp';
   if (head.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
   return null;
-}
-
-/** The whole body, or 413 as soon as it exceeds `limit` bytes. */
-export async function readLimited(stream: Readable, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-    size += buffer.length;
-    if (size > limit) {
-      // The rest is read and dropped, so that the client gets the answer rather than a reset.
-      stream.resume();
-      throw new HttpError(
-        413,
-        'PayloadTooLarge',
-        `Le fichier dépasse la taille maximale de ${Math.round(limit / 1024 / 1024)} Mo.`,
-      );
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 export interface SampleSendHooks {

@@ -17,7 +17,8 @@ import type { Logger } from 'pino';
 import type { FileStorage } from '../../adapters/storage';
 import { recordAudit } from '../../audit/repository';
 import { actingLabTokenId, actingUserId } from '../../http/context';
-import { ConflictError, ForbiddenError, HttpError, NotFoundError } from '../../http/errors';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../http/errors';
+import { fileTooLarge, readLimited } from '../../http/upload';
 import { parseResultFile } from './parser';
 import { createImportRepository, type ImportRow, toImportSummary } from './repository';
 import { importTemplate, XLSX_TYPE } from './template';
@@ -44,29 +45,7 @@ export interface ImportServiceDependencies {
 
 const importNotFound = () => new NotFoundError('Cet import est introuvable.');
 
-const tooLarge = () =>
-  new HttpError(
-    413,
-    'PayloadTooLarge',
-    `Le fichier dépasse la taille maximale de ${Math.round(IMPORT_MAX_BYTES / 1024 / 1024)} Mo.`,
-  );
-
-/** The request body, counted as it streams: 413 as soon as it exceeds `limit`. */
-async function readLimited(stream: Readable, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-    size += buffer.length;
-    if (size > limit) {
-      // The rest is read and dropped, so that the client gets the answer rather than a reset.
-      stream.resume();
-      throw tooLarge();
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
-}
+const tooLarge = () => fileTooLarge(IMPORT_MAX_BYTES);
 
 /** Up to 20 lines in error, for a 409 (the preview lists them all). */
 const lineIssues = (lines: readonly StoredLine[]) =>
