@@ -31,7 +31,7 @@ export default defineConfig({
           name,
           include: [`server/src/stress/**/*.${name}.test.ts`],
           environment: 'node' as const,
-          testTimeout: 600_000,
+          testTimeout: 900_000,
           hookTimeout: 300_000,
         },
       })),

@@ -25,7 +25,7 @@ import { buildWorld, type World } from './fuzz/world';
  * Every answer must be a 4xx in the API's error shape, without a trace of the server's insides,
  * and the database must be unchanged afterwards.
  *
- * FUZZ_SEED=<n> replays a run; FUZZ_RUNS=<n> sets the requests per route (default 1000);
+ * FUZZ_SEED=<n> replays a run; FUZZ_RUNS=<n> sets the requests per route (default 2000);
  * FUZZ_ROUTES=getSample,updateSample fuzzes only those operations.
  */
 /** The application's own origin (the origin check accepts it and the server's host). */
@@ -33,7 +33,7 @@ const APP_URL = 'http://maestro.localhost';
 const t = useTestApp({ APP_URL });
 
 const seed = Number(process.env.FUZZ_SEED) || Math.floor(Math.random() * 2 ** 31);
-const runs = Number(process.env.FUZZ_RUNS) || 1000;
+const runs = Number(process.env.FUZZ_RUNS) || 2000;
 const only = process.env.FUZZ_ROUTES?.split(',')
   .map((s) => s.trim())
   .filter(Boolean);
