@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type Role, RoleList } from '../schema/user/role';
 import {
   hasPermission,
+  impersonationRefusal,
   isInScope,
   navigationFor,
   PermissionList,
@@ -76,5 +77,19 @@ describe('permissions', () => {
     expect(navigationFor('Sampler')).not.toContain('users');
     expect(navigationFor('LaboratoryUser')).not.toContain('programming');
     for (const role of RoleList) expect(navigationFor(role)[0]).toBe('home');
+  });
+});
+
+describe('impersonationRefusal', () => {
+  const account = (id: string, role: Role, disabled = false) => ({ id, role, disabled });
+  it('lets an administrator act as any active account but their own and other administrators’', () => {
+    const admin = account('a', 'Administrator');
+    expect(impersonationRefusal(admin, account('s', 'Sampler'))).toBeNull();
+    expect(impersonationRefusal(admin, account('l', 'LaboratoryUser'))).toBeNull();
+    expect(impersonationRefusal(admin, account('a', 'Administrator'))).toBe('self');
+    expect(impersonationRefusal(admin, account('d', 'Sampler', true))).toBe('disabled');
+    expect(impersonationRefusal(admin, account('b', 'Administrator'))).toBe('administrator');
+    for (const role of RoleList.filter((r) => r !== 'Administrator'))
+      expect(impersonationRefusal(account('x', role), account('s', 'Sampler'))).toBe('notAllowed');
   });
 });

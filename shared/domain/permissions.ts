@@ -133,6 +133,24 @@ export function hasPermission(
   return user != null && roleHasPermission(user.role, permission);
 }
 
+/** Why an administrator may not act as an account for support, or null when they may. */
+export type ImpersonationRefusal = 'notAllowed' | 'self' | 'disabled' | 'administrator';
+
+/**
+ * Support: an administrator may act as any active account but their own and other
+ * administrators' (each administrator acts under their own name).
+ */
+export function impersonationRefusal(
+  administrator: Pick<AuthUser, 'id' | 'role'>,
+  target: Pick<AuthUser, 'id' | 'role'> & { disabled: boolean },
+): ImpersonationRefusal | null {
+  if (!hasPermission(administrator, 'user.impersonate')) return 'notAllowed';
+  if (target.id === administrator.id) return 'self';
+  if (target.disabled) return 'disabled';
+  if (hasPermission(target, 'user.impersonate')) return 'administrator';
+  return null;
+}
+
 /** Where a record lives, as far as scope is concerned. Missing parts are not checked. */
 export interface RecordScope {
   regionCode?: string | null;

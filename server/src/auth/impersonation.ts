@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { type Db, transaction } from '@maestro/database';
-import { hasPermission } from '@maestro/shared/domain';
+import { hasPermission, impersonationRefusal } from '@maestro/shared/domain';
 import { type AuthUser, AuthUser as AuthUserSchema } from '@maestro/shared/schema';
 import type { Request, RequestHandler } from 'express';
 import { recordAudit } from '../audit/repository';
@@ -65,14 +65,20 @@ export const impersonationHandlers = (
       );
     const target = await users.findById(body.userId);
     if (!target) throw new NotFoundError('Cet utilisateur est introuvable.');
-    if (target.id === user.id)
-      throw new ConflictError('Vous ne pouvez pas vous connecter en tant que vous-même.');
-    if (target.disabled)
-      throw new ConflictError('Ce compte est désactivé : impossible d’agir en son nom.');
-    if (hasPermission(target, 'user.impersonate'))
-      throw new ForbiddenError(
-        'Impossible d’agir en tant qu’un autre administrateur : chaque administrateur agit sous son propre nom.',
-      );
+    switch (impersonationRefusal(user, target)) {
+      case 'notAllowed':
+        throw new ForbiddenError();
+      case 'self':
+        throw new ConflictError('Vous ne pouvez pas vous connecter en tant que vous-même.');
+      case 'disabled':
+        throw new ConflictError('Ce compte est désactivé : impossible d’agir en son nom.');
+      case 'administrator':
+        throw new ForbiddenError(
+          'Impossible d’agir en tant qu’un autre administrateur : chaque administrateur agit sous son propre nom.',
+        );
+      case null:
+        break;
+    }
     const targetUser = AuthUserSchema.parse(target);
     await transaction(db, () =>
       recordAudit(db, {

@@ -1,16 +1,13 @@
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { hasPermission } from '@maestro/shared/domain';
+import { impersonationRefusal } from '@maestro/shared/domain';
 import type { AuthUser, User } from '@maestro/shared/schema';
 import { useMutation } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { pageLoad } from '../../app/ImpersonationBanner';
 
-/** Whether `administrator` may act as `user` (the server checks the same, and more). */
+/** Whether `administrator` may act as `user`: the server's own rule. */
 export const canImpersonate = (administrator: AuthUser, user: User) =>
-  hasPermission(administrator, 'user.impersonate') &&
-  administrator.id !== user.id &&
-  !user.disabled &&
-  !hasPermission(user, 'user.impersonate');
+  impersonationRefusal(administrator, user) === null;
 
 /** Support: the administrator opens the application as this user, every action traced. */
 export function ImpersonateSection({ user }: { user: User }) {
